@@ -1,0 +1,1 @@
+"""intake: applications through every channel, routing, delegation, commitment, acceptance."""

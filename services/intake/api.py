@@ -1,0 +1,141 @@
+"""HTTP API of intake (API.md § intake)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Body, Depends, Header, Request, status
+
+from shared.auth import Principal, current_principal, require_roles
+from shared.auth.dependencies import SERVICE_POINT_ROLES
+from shared.contracts import Role
+from shared.errors import Forbidden, Invalid, NotFound
+from shared.masking import mask_personal_data
+from shared.reference import load_catalog
+from services.intake.application import IntakeService
+from services.intake.domain import STATUS_LABELS, Application
+from services.intake.schemas import (
+    ApplicationCreate, ApplicationRead, CommitmentCreate, DelegationCreate, ItemRef, RejectionCreate,
+    WithdrawalCreate,
+)
+
+router = APIRouter(prefix="/intake", tags=["intake"])
+ONLINE_CHANNELS = {"portal", "mobile"}
+READERS = (Role.applicant, *SERVICE_POINT_ROLES, Role.supervisor, Role.admin)
+
+
+def intake(request: Request) -> IntakeService:
+    return request.app.state.services.intake
+
+
+@router.post("/applications", status_code=status.HTTP_201_CREATED, response_model=ApplicationRead,
+             summary="提交代办帮办申请（附件4 申请表）")
+def submit(body: ApplicationCreate, request: Request,
+           principal: Principal = Depends(require_roles(Role.applicant, *SERVICE_POINT_ROLES)),
+           idempotency_key: str | None = Header(default=None, max_length=200,
+                                                description="重试时携带相同的键，不会重复建案")) -> ApplicationRead:
+    account = principal.account
+    if principal.role == Role.applicant:
+        if body.channel.value not in ONLINE_CHANNELS:
+            raise Invalid("申请人在线申请只能通过 portal（政务服务网）或 mobile（蒙速办）；窗口、服务点和12345热线的申请由代办帮办员登记",
+                          field="channel")
+        enterprise = account.enterprise
+        if body.unit.credit_code and body.unit.credit_code != enterprise.credit_code:
+            raise Invalid("统一社会信用代码与当前账号所属企业不一致", field="unit.credit_code")
+        applicant = {"name": enterprise.name, "credit_code": enterprise.credit_code}
+        ctx = principal.context(channel=body.channel.value)
+    else:
+        applicant = {"name": body.unit.name, "credit_code": body.unit.credit_code}
+        ctx = principal.context(channel=body.channel.value, on_behalf_of=body.unit.credit_code or body.unit.name)
+    application = intake(request).submit(
+        ctx, channel=body.channel.value, unit=body.unit, project=body.project, items=body.items,
+        applicant=applicant, idempotency_key=idempotency_key,
+    )
+    return read(application, principal)
+
+
+@router.get("/applications/{case_id}", response_model=ApplicationRead, summary="查看申请")
+def get_application(case_id: str, request: Request,
+                    principal: Principal = Depends(require_roles(*READERS))) -> ApplicationRead:
+    return read(visible(intake(request), principal, case_id), principal)
+
+
+@router.post("/applications/{case_id}/delegation", status_code=status.HTTP_201_CREATED,
+             response_model=ApplicationRead, summary="签署授权委托书（附件5）；新委托书取代旧委托书")
+def delegation(case_id: str, body: DelegationCreate, request: Request,
+               principal: Principal = Depends(require_roles(Role.applicant, *SERVICE_POINT_ROLES))) -> ApplicationRead:
+    service = intake(request)
+    application = visible(service, principal, case_id)
+    application = service.sign_delegation(
+        _signing_context(principal, application), case_id, legal_representative=body.legal_representative,
+        agent=body.agent, items=body.items)
+    return read(application, principal)
+
+
+@router.post("/applications/{case_id}/commitment", status_code=status.HTTP_201_CREATED,
+             response_model=ApplicationRead, summary="签署承诺书（附件6）")
+def commitment(case_id: str, body: CommitmentCreate, request: Request,
+               principal: Principal = Depends(require_roles(Role.applicant, *SERVICE_POINT_ROLES))) -> ApplicationRead:
+    service = intake(request)
+    application = visible(service, principal, case_id)
+    application = service.sign_commitment(_signing_context(principal, application), case_id, signed_by=body.signed_by)
+    return read(application, principal)
+
+
+@router.post("/applications/{case_id}/acceptance", response_model=ApplicationRead,
+             summary="受理申请（服务点代办帮办员）；案件随即在协调服务中开立")
+def acceptance(case_id: str, request: Request,
+               principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> ApplicationRead:
+    application = intake(request).accept(principal.context(), case_id)
+    return read(application, principal)
+
+
+@router.post("/applications/{case_id}/rejection", response_model=ApplicationRead, summary="不予受理")
+def rejection(case_id: str, body: RejectionCreate, request: Request,
+              principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> ApplicationRead:
+    application = intake(request).reject(principal.context(), case_id, reason=body.reason)
+    return read(application, principal)
+
+
+@router.post("/applications/{case_id}/withdrawal", response_model=ApplicationRead, summary="申请人撤回申请")
+def withdrawal(case_id: str, request: Request, body: WithdrawalCreate = Body(default_factory=WithdrawalCreate),
+               principal: Principal = Depends(require_roles(Role.applicant))) -> ApplicationRead:
+    service = intake(request)
+    visible(service, principal, case_id)
+    application = service.withdraw(principal.context(), case_id, reason=body.reason)
+    return read(application, principal)
+
+
+# -- helpers -------------------------------------------------------------------------
+def visible(service: IntakeService, principal: Principal, case_id: str) -> Application:
+    """The application, if this principal may see it; another enterprise's case does not exist for them."""
+    application = service.get(case_id)
+    if principal.role == Role.applicant:
+        if application.applicant.get("credit_code") != principal.account.enterprise.credit_code:
+            raise NotFound(f"申请 {case_id} 不存在")
+    return application
+
+
+def _signing_context(principal: Principal, application: Application):
+    if principal.role == Role.applicant:
+        return principal.context()
+    if application.service_point != principal.account.service_point:
+        raise Forbidden("只有负责本申请的服务点代办帮办员可以代为登记申请人签署的纸质文书")
+    return principal.context(on_behalf_of=application.applicant.get("credit_code") or application.applicant["name"])
+
+
+def read(application: Application, principal: Principal) -> ApplicationRead:
+    catalog = load_catalog()
+    point = catalog.service_point(application.service_point)
+    items = []
+    for no in application.items:
+        item = catalog.item(no)
+        department = catalog.department(item.department)
+        items.append(ItemRef(item_no=no, name=item.name, department={"code": department.code, "name": department.name}))
+    body = ApplicationRead(
+        case_id=application.case_id, status=application.status, status_label=STATUS_LABELS[application.status],
+        channel=application.channel, service_point=application.service_point, service_point_name=point.name,
+        routing_reason=application.routing_reason, unit=application.unit, project=application.project, items=items,
+        applicant=application.applicant, recorded_by=application.recorded_by, submitted_at=application.submitted_at,
+        delegation=application.delegation, delegations=application.delegations, commitment=application.commitment,
+        missing_for_acceptance=application.missing_for_acceptance(), decision=application.decision,
+    )
+    return mask_personal_data(body, principal.role, owner=principal.role == Role.applicant)

@@ -1,0 +1,78 @@
+"""The integration-event envelope every service publishes and every consumer reads.
+
+An integration event is the published, versioned form of one domain event:
+an envelope (who, when, where from, which case) and a payload whose model is
+registered under the event's type in :mod:`shared.contracts.registry`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ServiceName = Literal["intake", "coordination", "evaluation"]
+
+
+class Role(StrEnum):
+    applicant = "applicant"
+    window_agent = "window_agent"
+    park_agent = "park_agent"
+    department_agent = "department_agent"
+    supervisor = "supervisor"
+    admin = "admin"
+    system = "system"
+
+
+class Channel(StrEnum):
+    """Where an application came in (API.md)."""
+
+    window = "window"
+    park_point = "park_point"
+    portal = "portal"
+    mobile = "mobile"
+    hotline = "hotline"
+
+
+CHANNEL_LABELS = {
+    Channel.window: "区政务服务大厅帮您办窗口",
+    Channel.park_point: "工业园区管委会帮您办服务点",
+    Channel.portal: "内蒙古政务服务网乌海端",
+    Channel.mobile: "蒙速办移动端",
+    Channel.hotline: "12345政务服务热线",
+}
+
+
+class Actor(BaseModel):
+    """Who did it: the account, its role, its department or enterprise."""
+
+    model_config = ConfigDict(frozen=True)
+
+    username: str
+    role: Role
+    name: str | None = None
+    department: str | None = Field(default=None, description="Department code for agents")
+    enterprise: str | None = Field(default=None, description="Credit code of an applicant's enterprise")
+
+
+SYSTEM_ACTOR = Actor(username="system", role=Role.system, name="系统")
+
+
+class IntegrationEvent(BaseModel):
+    """Envelope + payload, as published on the bus and documented in docs/events.md."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str = Field(description="Stable id: the same domain event always has the same id")
+    type: str = Field(description="'<service>.<EventName>', e.g. 'intake.ApplicationAccepted'")
+    schema_version: int
+    case_id: str
+    service: ServiceName
+    position: int = Field(description="Position in the publishing service's notification log")
+    occurred_at: datetime
+    actor: Actor
+    on_behalf_of: str | None = Field(default=None, description="Whom the actor acted for, if anyone")
+    channel: str | None = None
+    payload: dict[str, Any]

@@ -1,0 +1,71 @@
+"""Registry of integration-event payload models, keyed by event type.
+
+Each service declares its payload models in ``shared/contracts/<service>.py``
+with :func:`contract`; the outbox refuses to publish an event whose type has no
+model, so the published contract and the code cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+_REGISTRY: dict[str, type["EventPayload"]] = {}
+
+
+class EventPayload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_type: ClassVar[str]
+    schema_version: ClassVar[int]
+    description: ClassVar[str]
+
+
+P = TypeVar("P", bound=type[EventPayload])
+
+
+def contract(event_type: str, version: int = 1, description: str = "") -> Callable[[P], P]:
+    def register(model: P) -> P:
+        if event_type in _REGISTRY:
+            raise ValueError(f"integration event type {event_type!r} registered twice")
+        model.event_type = event_type
+        model.schema_version = version
+        model.description = description or (model.__doc__ or "").strip()
+        _REGISTRY[event_type] = model
+        return model
+
+    return register
+
+
+def payload_model(event_type: str) -> type[EventPayload]:
+    _load_all()
+    try:
+        return _REGISTRY[event_type]
+    except KeyError:
+        raise LookupError(f"no integration contract for event type {event_type!r}") from None
+
+
+def all_contracts() -> dict[str, type[EventPayload]]:
+    _load_all()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def json_schemas() -> dict[str, Any]:
+    """JSON Schema of every payload, for docs and for other departments' systems."""
+    return {
+        name: {"schema_version": model.schema_version, "description": model.description,
+               "payload": model.model_json_schema()}
+        for name, model in all_contracts().items()
+    }
+
+
+def _load_all() -> None:
+    import importlib
+    import pkgutil
+
+    import shared.contracts as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name not in {"envelope", "registry"}:
+            importlib.import_module(f"shared.contracts.{info.name}")

@@ -1,0 +1,80 @@
+"""HTTP edge: every error answers with JSON naming the field and the reason, in Chinese; never a 500 for bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from shared.errors import DomainError
+
+_MESSAGES = {
+    "missing": "必填项缺失",
+    "string_type": "应为字符串",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "bool_type": "应为布尔值（true/false）",
+    "bool_parsing": "应为布尔值（true/false）",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "string_too_short": "内容过短",
+    "string_too_long": "内容过长",
+    "too_short": "至少需要 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式应为 ISO 8601",
+    "extra_forbidden": "不允许的字段",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "必须大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+    "json_invalid": "请求体不是合法的 JSON",
+    "decimal_parsing": "应为数字",
+    "float_parsing": "应为数字",
+}
+
+
+def chinese_message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error.get("msg", "")))
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return error.get("msg", "输入不合法")
+    try:
+        return template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def _field(loc: tuple | list) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    detail = [
+        {"field": _field(e["loc"]), "loc": list(e["loc"]), "msg": chinese_message(e), "type": e["type"]}
+        for e in exc.errors()
+    ]
+    return JSONResponse(status_code=422, content={"detail": detail, "message": "输入不合法：" + "；".join(
+        f"{d['field']}：{d['msg']}" for d in detail)})
+
+
+async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
+    body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
+    if exc.field:
+        body["detail"] = [{"field": exc.field, "loc": ["body", *exc.field.split(".")], "msg": exc.message, "type": exc.code}]
+        body["message"] = f"{exc.field}：{exc.message}"
+    return JSONResponse(status_code=exc.status_code, content=body)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DomainError, _domain_error)

@@ -1,0 +1,1 @@
+"""Outbox relay, bus port and its adapters."""

@@ -1,0 +1,93 @@
+"""The outbox relay: publishes what enters a service's notification log, and remembers how far it got."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Protocol
+
+from shared.application import ServiceApplication
+from shared.messaging.bus import Bus
+from shared.messaging.outbox import read_log
+
+log = logging.getLogger(__name__)
+
+
+class PositionStore(Protocol):
+    def get(self, name: str) -> int: ...
+    def set(self, name: str, position: int) -> None: ...
+
+
+class SQLitePositionStore:
+    """Relay positions in a small SQLite file beside the event stores."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = str(path)
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS relay_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self._path, timeout=10)
+
+    def get(self, name: str) -> int:
+        with self._lock, self._connect() as db:
+            row = db.execute("SELECT position FROM relay_position WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else 0
+
+    def set(self, name: str, position: int) -> None:
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT INTO relay_position (name, position) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET position = excluded.position",
+                (name, position),
+            )
+
+
+class OutboxRelay:
+    def __init__(self, app: ServiceApplication, bus: Bus, positions: PositionStore, batch_size: int = 500) -> None:
+        self.app = app
+        self.bus = bus
+        self.positions = positions
+        self.batch_size = batch_size
+        self.name = f"relay:{app.service_name}"
+        self._lock = threading.Lock()
+        self.wakeup = threading.Event()
+        app.add_save_listener(self.wakeup.set)
+
+    @property
+    def position(self) -> int:
+        return self.positions.get(self.name)
+
+    def pending(self) -> bool:
+        return self.app.head() > self.position
+
+    def run_once(self) -> int:
+        """Publish the next batch; returns how many events went out."""
+        with self._lock:
+            position = self.positions.get(self.name)
+            events = read_log(self.app, self.app.service_name, position, self.batch_size)
+            if not events:
+                return 0
+            self.bus.publish(events)
+            self.positions.set(self.name, events[-1].position)
+            return len(events)
+
+    def drain(self) -> int:
+        total = 0
+        while count := self.run_once():
+            total += count
+        return total
+
+    def serve(self, stop: threading.Event, poll_seconds: float) -> None:
+        """Relay until ``stop`` is set: on every nudge after a save, or every ``poll_seconds``."""
+        while not stop.is_set():
+            self.wakeup.wait(poll_seconds)
+            self.wakeup.clear()
+            try:
+                self.drain()
+            except Exception:  # a consumer failed: keep the position, retry on the next round
+                log.exception("%s: delivery failed, will retry", self.name)
+                stop.wait(min(poll_seconds * 5, 2.0))

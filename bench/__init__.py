@@ -1,0 +1,78 @@
+"""Benchmarks: each prints figures beside a bare baseline measured in the same run, and the ratio.
+
+Run all with ``make bench`` (``python -m bench``), one with ``python -m bench intake``.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+import socket
+import threading
+import time
+from typing import Iterator
+
+import httpx
+
+
+@dataclass
+class Report:
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def section(self, title: str) -> None:
+        print(f"\n== {title}")
+
+    def figure(self, name: str, value: float, unit: str) -> None:
+        text = f"{value:,.1f} {unit}"
+        self.rows.append((name, text, ""))
+        print(f"  {name:<58} {text}")
+
+    def ratio(self, name: str, numerator: float, denominator: float) -> None:
+        text = f"{numerator / denominator:.3f}" if denominator else "n/a"
+        self.rows.append((name, text, "ratio"))
+        print(f"  {name:<58} {text}")
+
+
+def rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def embedded_server(settings) -> Iterator[str]:
+    """The embedded default served by uvicorn on a loopback port, for real HTTP round trips."""
+    import uvicorn
+
+    from services.app import create_app
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("embedded server did not start")
+        time.sleep(0.05)
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def login(client: httpx.Client, username: str) -> dict[str, str]:
+    r = client.post("/auth/token", data={"username": username, "password": "demo"})
+    r.raise_for_status()
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}

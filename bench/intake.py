@@ -1,0 +1,74 @@
+"""intake: commands per second over HTTP against the embedded default, beside the bare library save rate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import tempfile
+import time
+
+import httpx
+
+from bench import Report, embedded_server, login, rate
+from shared.application import CommandContext
+from shared.clock import SystemClock
+from shared.contracts import Actor, Role
+from shared.eventstore import store_env
+from shared.settings import Settings
+from services.intake.domain import Application
+from tests.support import application_body, delegation_body
+
+HTTP_CASES = 200
+BARE_SAVES = 2000
+
+
+def bare_save_rate(settings: Settings) -> float:
+    """The same aggregate, the same SQLite file, the same cipher: eventsourcing alone."""
+    from shared.application import ServiceApplication
+
+    class Bare(ServiceApplication):
+        service_name = "intake"
+
+    app = Bare(env=store_env(settings, "intake"), clock=SystemClock())
+    ctx = CommandContext(actor=Actor(username="bench", role=Role.window_agent))
+    body = application_body()
+    started = time.perf_counter()
+    for n in range(BARE_SAVES):
+        case_id = f"BARE{n:08d}"
+        app.save(Application(case_id=case_id, channel="window", unit=body["unit"], project=body["project"],
+                             items=body["items"], applicant={"name": "x", "credit_code": None}, service_point="park",
+                             routing_reason="bench", catalog_version=2, meta=app.meta(ctx, case_id)))
+    seconds = time.perf_counter() - started
+    app.close()
+    return rate(BARE_SAVES, seconds)
+
+
+def http_command_rate(settings: Settings) -> tuple[float, float]:
+    """(submissions/s, full intake flow commands/s: submit, delegation, commitment, acceptance)."""
+    with embedded_server(settings) as base, httpx.Client(base_url=base, timeout=30) as client:
+        applicant, agent = login(client, "applicant"), login(client, "park_agent")
+        started = time.perf_counter()
+        ids = []
+        for _ in range(HTTP_CASES):
+            r = client.post("/intake/applications", json=application_body(), headers=applicant)
+            r.raise_for_status()
+            ids.append(r.json()["case_id"])
+        submit_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        for case_id in ids:
+            client.post(f"/intake/applications/{case_id}/delegation", json=delegation_body(), headers=applicant).raise_for_status()
+            client.post(f"/intake/applications/{case_id}/commitment", json={"signed_by": "李晓明"}, headers=applicant).raise_for_status()
+            client.post(f"/intake/applications/{case_id}/acceptance", headers=agent).raise_for_status()
+        flow_seconds = time.perf_counter() - started
+    return rate(HTTP_CASES, submit_seconds), rate(3 * HTTP_CASES, flow_seconds)
+
+
+def run(report: Report) -> None:
+    report.section(f"intake: {HTTP_CASES} applications over HTTP vs {BARE_SAVES} bare saves, SQLite + AES cipher")
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = bare_save_rate(Settings(data_dir=Path(tmp) / "bare"))
+        submits, flow = http_command_rate(Settings(data_dir=Path(tmp) / "http"))
+    report.figure("bare eventsourcing save (Application created)", bare, "saves/s")
+    report.figure("HTTP POST /intake/applications", submits, "commands/s")
+    report.figure("HTTP delegation + commitment + acceptance", flow, "commands/s")
+    report.ratio("submission over HTTP / bare save", submits, bare)
+    report.ratio("later commands over HTTP / bare save", flow, bare)

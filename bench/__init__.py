@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+import os
+from pathlib import Path
 import socket
-import threading
+import subprocess
+import sys
 import time
 from typing import Iterator
 
@@ -44,32 +47,28 @@ def free_port() -> int:
 
 
 @contextmanager
-def embedded_server(settings) -> Iterator[str]:
-    """The embedded default served by uvicorn on a loopback port, for real HTTP round trips."""
-    import uvicorn
-
-    from services.app import create_app
-
+def embedded_server(data_dir: Path) -> Iterator[str]:
+    """``bangnin serve`` in its own process on a loopback port: real HTTP, client and server not sharing a GIL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    env = {**os.environ, "BANGNIN_LOG_LEVEL": "warning"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)], env=env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError("embedded server did not start")
-        time.sleep(0.05)
     try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("embedded server did not start")
+            time.sleep(0.1)
         yield base
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def login(client: httpx.Client, username: str) -> dict[str, str]:

@@ -42,9 +42,9 @@ def bare_save_rate(settings: Settings) -> float:
     return rate(BARE_SAVES, seconds)
 
 
-def http_command_rate(settings: Settings) -> tuple[float, float]:
+def http_command_rate(data_dir: Path) -> tuple[float, float]:
     """(submissions/s, full intake flow commands/s: submit, delegation, commitment, acceptance)."""
-    with embedded_server(settings) as base, httpx.Client(base_url=base, timeout=30) as client:
+    with embedded_server(data_dir) as base, httpx.Client(base_url=base, timeout=30) as client:
         applicant, agent = login(client, "applicant"), login(client, "park_agent")
         started = time.perf_counter()
         ids = []
@@ -66,7 +66,7 @@ def run(report: Report) -> None:
     report.section(f"intake: {HTTP_CASES} applications over HTTP vs {BARE_SAVES} bare saves, SQLite + AES cipher")
     with tempfile.TemporaryDirectory() as tmp:
         bare = bare_save_rate(Settings(data_dir=Path(tmp) / "bare"))
-        submits, flow = http_command_rate(Settings(data_dir=Path(tmp) / "http"))
+        submits, flow = http_command_rate(Path(tmp) / "http")
     report.figure("bare eventsourcing save (Application created)", bare, "saves/s")
     report.figure("HTTP POST /intake/applications", submits, "commands/s")
     report.figure("HTTP delegation + commitment + acceptance", flow, "commands/s")

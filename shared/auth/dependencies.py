@@ -1,4 +1,8 @@
-"""FastAPI dependencies: who is calling, and may they."""
+"""FastAPI dependencies: who is calling, and may they.
+
+They are ``async`` on purpose: they do no I/O, and a sync dependency would cost a hop to the
+thread pool on every request (measured: a third of an intake command's time over HTTP).
+"""
 
 from __future__ import annotations
 
@@ -35,7 +39,7 @@ class Principal:
         return CommandContext(actor=self.actor, on_behalf_of=on_behalf_of, channel=channel)
 
 
-def current_principal(request: Request, token: str | None = Depends(oauth2)) -> Principal:
+async def current_principal(request: Request, token: str | None = Depends(oauth2)) -> Principal:
     unauthorized = HTTPException(
         status_code=status.HTTP_401_UNAUTHORIZED,
         detail="未登录或登录已失效，请重新获取令牌",
@@ -52,7 +56,7 @@ def current_principal(request: Request, token: str | None = Depends(oauth2)) -> 
 
 
 def require_roles(*roles: Role) -> Callable[..., Principal]:
-    def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+    async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
         if principal.role not in roles:
             raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail="当前角色无权执行此操作")
         return principal

@@ -1,0 +1,143 @@
+"""HTTP API of coordination (API.md § coordination): the case, its items and its closure."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Header, Query, Request, status
+
+from shared.auth import Principal, current_principal, require_roles
+from shared.auth.dependencies import SERVICE_POINT_ROLES
+from shared.contracts import Role
+from shared.errors import Invalid
+from services.coordination import access
+from services.coordination.application import CoordinationService
+from services.coordination.schemas import (
+    CombinedServiceCreate, CompletionCreate, CrossLevelCreate, CrossLevelResult, ItemActionCreate,
+    JointReviewCreate, NotificationCreate, PlanPut, ReassignmentCreate, TerminationCreate,
+)
+from services.coordination.views import case_view
+
+router = APIRouter(prefix="/coordination", tags=["coordination"])
+AGENTS = (*SERVICE_POINT_ROLES, Role.department_agent)
+KEY = Header(default=None, alias="Idempotency-Key", max_length=200, description="重试时携带相同的键，不会重复登记")
+
+
+def coordination(request: Request) -> CoordinationService:
+    return request.app.state.services.coordination
+
+
+def read(service: CoordinationService, case, principal: Principal) -> dict:  # noqa: ANN001
+    return case_view(case, service.calendar, service.today(), service.warning_workdays, principal.role)
+
+
+@router.get("/cases", summary="我可查看的案件（申请单位：本单位案件；部门：涉及本部门事项的案件）")
+def list_cases(request: Request, status_: str | None = Query(default=None, alias="status", description="open / completed / terminated"),
+               principal: Principal = Depends(current_principal)) -> list[dict]:
+    rows = coordination(request).case_summaries()
+    return [r for r in rows if access.may_read(principal.actor, r) and status_ in (None, r["status"])]
+
+
+@router.get("/cases/{case_id}", summary="案件：状态、代办帮办员、申报计划（计划与实际）、各事项及其时限")
+def get_case(case_id: str, request: Request, principal: Principal = Depends(current_principal)) -> dict:
+    service = coordination(request)
+    case = service.get(case_id)
+    access.require_read(principal.actor, case)
+    return read(service, case, principal)
+
+
+@router.post("/cases/{case_id}/reassignment", summary="变更案件代办帮办员（附理由）")
+def reassign(case_id: str, body: ReassignmentCreate, request: Request,
+             principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES, Role.supervisor, Role.admin))) -> dict:
+    account = request.app.state.auth.accounts.get(body.username)
+    if account is None or account.role not in SERVICE_POINT_ROLES:
+        raise Invalid("新的代办帮办员须为窗口或园区服务点代办帮办员账号", field="username")
+    agent = {"username": account.username, "name": account.name, "department": account.department}
+    service = coordination(request)
+    return read(service, service.reassign(principal.context(), case_id, agent, body.reason), principal)
+
+
+@router.put("/cases/{case_id}/plan", summary="编制项目申报计划（每次提交为新版本，旧版本保留）")
+def put_plan(case_id: str, body: PlanPut, request: Request,
+             principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
+    steps = [{**s.model_dump(mode="json")} for s in body.steps]
+    service = coordination(request)
+    return read(service, service.set_plan(principal.context(), case_id, steps, body.note), principal)
+
+
+@router.post("/cases/{case_id}/items/{item_no}/actions", summary="办理事项（并联办理，各事项独立的状态与时限）")
+def item_action(case_id: str, item_no: int, body: ItemActionCreate, request: Request,
+                principal: Principal = Depends(require_roles(*AGENTS))) -> dict:
+    service = coordination(request)
+    case = service.act(principal.context(), case_id, item_no, body.action, note=body.note,
+                       missing_materials=body.missing_materials, until=body.until.isoformat() if body.until else None)
+    view = read(service, case, principal)
+    return {"case_id": case_id, "item": next(i for i in view["items"] if i["item_no"] == item_no),
+            "case_status": view["status"]}
+
+
+@router.post("/cases/{case_id}/notifications", status_code=status.HTTP_201_CREATED, summary="一次性告知（按事项列出全部申报要求）")
+def notify(case_id: str, body: NotificationCreate, request: Request,
+           principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
+    items = [i.model_dump() for i in body.items]
+    _, no = coordination(request).give_notification(principal.context(), case_id, items, body.note)
+    return {"case_id": case_id, "notification_no": no}
+
+
+@router.post("/cases/{case_id}/joint-reviews", status_code=status.HTTP_201_CREATED,
+             summary="会商联审 / 联审联办工作会议（园区项目园区管委会参加）")
+def joint_review(case_id: str, body: JointReviewCreate, request: Request,
+                 principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
+    from shared.reference import load_catalog
+
+    catalog = load_catalog()
+    unknown = [c for c in body.departments if c not in {d.code for d in catalog.departments}]
+    if unknown:
+        raise Invalid(f"部门代码{unknown}不存在", field="departments")
+    _, no = coordination(request).joint_review(
+        principal.context(), case_id, date=body.date.isoformat(), departments=sorted(set(body.departments)),
+        items=sorted(set(body.items)), conclusion=body.conclusion)
+    return {"case_id": case_id, "review_no": no}
+
+
+@router.post("/cases/{case_id}/combined-services", status_code=status.HTTP_201_CREATED,
+             summary="标记多评合一、多图联审、联合验收")
+def combined(case_id: str, body: CombinedServiceCreate, request: Request,
+             principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
+    _, no = coordination(request).mark_combined(principal.context(), case_id, body.kind, body.items, body.note)
+    return {"case_id": case_id, "marker_no": no}
+
+
+@router.post("/cases/{case_id}/cross-level-requests", status_code=status.HTTP_201_CREATED,
+             summary="跨层级审批事项服务协办单（附件7）")
+def cross_level(case_id: str, body: CrossLevelCreate, request: Request, idempotency_key: str | None = KEY,
+                principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
+    case, rid = coordination(request).request_cross_level(
+        principal.context(), case_id, items=sorted(set(body.items)), reason=body.reason,
+        required_documents=body.required_documents, requested_unit=body.requested_unit,
+        project_contact=body.project_contact.model_dump(), agent_phone=body.agent_phone, remark=body.remark,
+        idempotency_key=idempotency_key)
+    return {"case_id": case_id, "request_id": rid, **case.cross_level[rid]}
+
+
+@router.post("/cases/{case_id}/cross-level-requests/{request_id}/result", summary="登记协办结果")
+def cross_level_result(case_id: str, request_id: str, body: CrossLevelResult, request: Request,
+                       principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
+    case = coordination(request).answer_cross_level(
+        principal.context(), case_id, request_id, result=body.result, assisted_by=body.assisted_by.model_dump(),
+        assisting_center=body.assisting_center, remark=body.remark)
+    return {"case_id": case_id, "request_id": request_id, **case.cross_level[request_id]}
+
+
+@router.post("/cases/{case_id}/completion", summary="办结（附件8 办结单）：全部委托事项办结后")
+def completion(case_id: str, body: CompletionCreate, request: Request,
+               principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
+    if body.materials_returned is not True:
+        raise Invalid("办结前须将有关资料移交申请单位（materials_returned 须为 true）", field="materials_returned")
+    service = coordination(request)
+    return read(service, service.complete(principal.context(), case_id, body.note), principal)
+
+
+@router.post("/cases/{case_id}/termination", summary="终止代办帮办（附件10 终止单）")
+def termination(case_id: str, body: TerminationCreate, request: Request,
+                principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
+    service = coordination(request)
+    return read(service, service.terminate(principal.context(), case_id, body.reason, body.reason_code), principal)

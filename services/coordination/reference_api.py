@@ -1,0 +1,95 @@
+"""HTTP API of coordination's reference data: the item catalog, the working-day calendar and its
+override table (administrators edit it without code), and the agent register (登记报备)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends, Path, Request
+
+from shared.auth import Principal, current_principal, require_roles
+from shared.contracts import Role
+from shared.errors import Invalid, NotFound
+from shared.reference import load_catalog
+from shared.workcalendar import PACKAGE_YEARS, load_calendar, read_overrides, save_overrides
+from services.coordination.schemas import CalendarPut, RegisterChangeCreate
+
+router = APIRouter(prefix="/coordination", tags=["coordination: reference"])
+YEAR = Path(ge=2000, le=2100, description="年份")
+
+
+@router.get("/catalog", summary="帮您办代办帮办服务事项目录（附件2，含勘误）与负责人员（附件11）")
+def catalog(_: Principal = Depends(current_principal)) -> list[dict]:
+    c = load_catalog()
+    rows = []
+    for i in c.items:
+        dept = c.department(i.department)
+        rows.append({
+            "item_no": i.item_no, "name": i.name, "department": {"code": dept.code, "name": dept.name},
+            "item_type": i.item_type, "stage": i.stage, "stage_name": c.stages.get(i.stage),
+            "statutory_days": i.statutory_days, "promised_days": i.promised_days, "limits_source": i.limits_source,
+            "since_version": i.since_version,
+            "assigned_agents": [{"name": a.name, "phone": a.phone} for a in c.agents_for(i.item_no)],
+        })
+    return rows
+
+
+@router.get("/calendar/{year}", summary="某年的工作日历：是否为预估、调休表")
+def get_calendar(request: Request, year: int = YEAR, _: Principal = Depends(current_principal)) -> dict:
+    return _calendar_view(request.app.state.runtime.calendar, year)
+
+
+@router.put("/calendar/overrides/{year}", summary="录入某年的法定节假日与调休安排（管理员）；保存后立即生效")
+def put_calendar(body: CalendarPut, request: Request, year: int = YEAR,
+                 _: Principal = Depends(require_roles(Role.admin))) -> dict:
+    for day in body.overrides:
+        if day.year != year:
+            raise Invalid(f"日期 {day} 不属于 {year} 年", field=f"overrides.{day}")
+    runtime = request.app.state.runtime
+    path = runtime.calendar_overrides_path
+    entries, years = read_overrides(path)
+    entries = {d: k for d, k in entries.items() if d.year != year} | dict(body.overrides)
+    years = (years | {year}) if body.announced else (years - {year})
+    save_overrides(path, entries, years)
+    runtime.calendar = load_calendar(path)
+    return _calendar_view(runtime.calendar, year)
+
+
+def _calendar_view(calendar, year: int) -> dict:  # noqa: ANN001
+    day, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    holidays, makeup, workdays = [], [], 0
+    while day <= end:
+        work = calendar.is_workday(day)
+        workdays += work
+        if day.weekday() < 5 and not work:
+            holidays.append(day.isoformat())
+        elif day.weekday() >= 5 and work:
+            makeup.append(day.isoformat())
+        day += dt.timedelta(days=1)
+    announced = year in calendar.announced_years
+    return {
+        "year": year, "estimated": calendar.is_estimated(year),
+        "source": "override" if announced else "package" if year in PACKAGE_YEARS else "weekdays_guess",
+        "workdays": workdays, "holidays_on_weekdays": holidays, "makeup_workdays": makeup,
+        "overrides": {d.isoformat(): k for d, k in sorted(calendar.overrides.items()) if d.year == year},
+    }
+
+
+@router.get("/agent-register", summary="代办帮办人员登记表（附件11 及其调整登记报备）")
+def get_register(request: Request, department: str | None = None, _: Principal = Depends(current_principal)) -> dict:
+    return request.app.state.services.coordination.register(department)
+
+
+@router.post("/agent-register/{department}/changes", status_code=201, summary="代办帮办人员调整登记报备")
+def register_change(department: str, body: RegisterChangeCreate, request: Request,
+                    principal: Principal = Depends(require_roles(Role.window_agent, Role.supervisor, Role.admin,
+                                                                 Role.department_agent))) -> dict:
+    c = load_catalog()
+    if department not in {d.code for d in c.departments}:
+        raise NotFound(f"部门 {department} 不存在")
+    if principal.role == Role.department_agent and principal.account.department != department:
+        raise Invalid("部门代办帮办人员只能报备本部门的人员调整", field="department")
+    return request.app.state.services.coordination.record_register_change(
+        principal.context(), department, items=body.items,
+        replaced={"name": body.replaced, "phone": None} if body.replaced else None,
+        replacement=body.replacement.model_dump(), effective_on=body.effective_on.isoformat(), reason=body.reason)

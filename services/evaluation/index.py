@@ -1,0 +1,103 @@
+"""The evaluation service's own lookup index, folded from its notification log.
+
+An event store answers "give me aggregate X"; the lists (invitations of an enterprise,
+rectifications of a department, cases concluded in a period, cases due a default rating,
+open rectifications past due) need an index.  This one is derived only from the service's own
+log: it is rebuilt by reading the log from the start (e.g. after a restart) and caught up
+before every query, so it can be dropped at any time and comes out the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import threading
+from typing import Any
+
+from eventsourcing.application import Application
+
+BATCH = 500
+
+
+@dataclass
+class CaseEntry:
+    case_id: str
+    credit_code: str | None
+    service_point: str
+    agent: str | None
+    outcome: str | None = None
+    concluded_on: str | None = None
+    ratings: int = 0
+    rated_on: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RectificationEntry:
+    rectification_id: str
+    case_id: str
+    service_point: str
+    departments: list[str]
+    agent: str | None
+    state: str
+    due_date: str
+    opened_on: str
+    overdue: bool = False
+
+
+class EvaluationIndex:
+    def __init__(self, app: Application) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+        self._position = 0
+        self.cases: dict[str, CaseEntry] = {}
+        self.rectifications: dict[str, RectificationEntry] = {}
+        self.draws: list[str] = []
+
+    def refresh(self) -> "EvaluationIndex":
+        with self._lock:
+            while True:
+                notifications = list(self._app.recorder.select_notifications(start=self._position + 1, limit=BATCH))
+                for n in notifications:
+                    self._apply(self._app.mapper.to_domain_event(n))
+                    self._position = n.id
+                if len(notifications) < BATCH:
+                    return self
+
+    def _apply(self, e: Any) -> None:
+        kind = type(e).__name__
+        d = e.__dict__
+        if kind == "CaseRegistered":
+            self.cases.setdefault(d["case_id"], CaseEntry(
+                d["case_id"], d["applicant"].get("credit_code"), d["service_point"], d["case_agent"].get("username")))
+        elif kind == "RatingInvited":
+            entry = self.cases[d["case_id"]]
+            entry.outcome, entry.concluded_on = d["outcome"], d["concluded_on"]
+            entry.credit_code = d["applicant"].get("credit_code")
+            entry.service_point, entry.agent = d["service_point"], d["case_agent"].get("username")
+        elif kind == "RatingGiven":
+            entry = self.cases[d["case_id"]]
+            entry.ratings += 1
+            entry.rated_on.append(d["rated_on"])
+        elif kind == "RectificationOpened":
+            self.rectifications[d["rectification_id"]] = RectificationEntry(
+                d["rectification_id"], d["case_id"], d["service_point"], [d["department"]],
+                d["agent"].get("username"), "pending", d["due_date"], d["opened_on"])
+        elif kind == "RectificationStateChanged":
+            entry = self.rectifications[d["rectification_id"]]
+            entry.state = d["to_state"]
+            if d.get("departments"):
+                entry.departments = list(d["departments"])
+        elif kind == "RectificationOverdue":
+            self.rectifications[d["rectification_id"]].overdue = True
+        elif kind == "FollowUpDrawn":
+            self.draws.append(d["draw_id"])
+
+    # -- lookups (call refresh() first) ------------------------------------------------
+    def concluded_between(self, start: str, end: str) -> list[str]:
+        return sorted(c.case_id for c in self.cases.values() if c.concluded_on and start <= c.concluded_on <= end)
+
+    def unrated(self) -> list[str]:
+        return sorted(c.case_id for c in self.cases.values() if c.outcome and not c.ratings)
+
+    def open_rectifications(self) -> list[str]:
+        return sorted(r.rectification_id for r in self.rectifications.values()
+                      if r.state in ("pending", "in_progress", "under_review") and not r.overdue)

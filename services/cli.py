@@ -21,8 +21,11 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from services.app import create_app
+    from services.runtime import build_runtime
 
-    app = create_app(_settings(args))
+    settings = _settings(args)
+    services = [args.service] if getattr(args, "service", None) else None
+    app = create_app(settings, runtime=build_runtime(settings, services=services))
     uvicorn.run(app, host=args.host, port=args.port, log_level=os.environ.get("BANGNIN_LOG_LEVEL", "info"))
     return 0
 
@@ -31,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bangnin", description="蒙速办·帮您办 投资项目代办帮办案件系统")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("serve", help="serve the embedded default (all four services, SQLite, in-process bus)")
+    p = sub.add_parser("serve", help="serve the embedded default (all four services, SQLite, in-process bus), "
+                       "or one SERVICE as its own process (with BANGNIN_RUNTIME=distributed)")
+    p.add_argument("service", nargs="?", help="one service only: intake, coordination, evaluation or reporting")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--data-dir", help="data folder (created if missing, reused if present); default ./data")

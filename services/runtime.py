@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from types import SimpleNamespace
-from typing import Callable
+from typing import Callable, Sequence
 
 from fastapi import APIRouter
 
@@ -47,6 +47,8 @@ class Runtime:
     relays: list[OutboxRelay] = field(default_factory=list)
     scheduled: list[ScheduledCheck] = field(default_factory=list)
     closers: list[Callable[[], None]] = field(default_factory=list)
+    starters: list[Callable[[], None]] = field(default_factory=list)
+    relay_factory: Callable[..., OutboxRelay] = OutboxRelay
 
     def __post_init__(self) -> None:
         self.settings.ensure_data_dir()
@@ -66,7 +68,7 @@ class Runtime:
     def add_writer(self, app: ServiceApplication) -> None:
         """A writing service: keep it, and relay its notification log to the bus."""
         setattr(self.services, app.service_name, app)
-        self.relays.append(OutboxRelay(app, self.bus, self.positions, self.settings.relay_batch_size))
+        self.relays.append(self.relay_factory(app, self.bus, self.positions, self.settings.relay_batch_size))
         self.closers.append(app.close)
 
     def add_scheduled(self, name: str, run: Callable[[], object], every_seconds: float = 60.0) -> None:
@@ -74,6 +76,8 @@ class Runtime:
 
     # -- running -------------------------------------------------------------------------
     def start(self) -> None:
+        for start in self.starters:
+            start()
         for relay in self.relays:
             self._spawn(relay.name, relay.serve, self._stop, self.settings.relay_poll_seconds)
         for check in self.scheduled:
@@ -125,8 +129,18 @@ class Runtime:
                 log.exception("scheduled check %s failed", check.name)
 
 
-def build_runtime(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
-    runtime = Runtime(settings=settings or Settings(), clock=clock or SystemClock())
-    for name in SERVICE_MODULES:
+def build_runtime(settings: Settings | None = None, clock: Clock | None = None,
+                  services: Sequence[str] | None = None) -> Runtime:
+    """All services (embedded), or the named ones over the distributed adapters."""
+    settings = settings or Settings()
+    if settings.runtime == "distributed":
+        from services.distributed import distributed_runtime, finish_wiring
+
+        runtime = distributed_runtime(settings, clock)
+    else:
+        runtime = Runtime(settings=settings, clock=clock or SystemClock())
+    for name in services or SERVICE_MODULES:
         importlib.import_module(f"services.{name}.wiring").wire(runtime)
+    if settings.runtime == "distributed":
+        finish_wiring(runtime)
     return runtime

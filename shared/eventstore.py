@@ -34,4 +34,14 @@ def store_env(settings: Settings, service: str) -> dict[str, str]:
             "POSTGRES_SCHEMA": service,
             "CREATE_TABLE": "y",
         }
+        ensure_postgres_schema(settings.postgres_dsn, service)  # the library creates tables, not schemas
     return env
+
+
+def ensure_postgres_schema(dsn: str, schema: str) -> None:
+    import psycopg
+
+    if not schema.isidentifier():
+        raise ValueError(f"bad schema name {schema!r}")
+    with psycopg.connect(dsn, autocommit=True, connect_timeout=10) as db:
+        db.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')

@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/bangnin"
     kafka_bootstrap: str = "127.0.0.1:9092"
     mongo_url: str = "mongodb://127.0.0.1:27017"
+    mongo_database: str = "bangnin"
+    kafka_topic_prefix: str = "bangnin"
+    kafka_idempotence: bool = Field(default=True, description="Off only for brokers that refuse it (Tansu).")
+    kafka_replication_factor: int = Field(default=1, gt=0)
+    test_hooks: bool = Field(default=False, description="Distributed test runs only: settable clock, /ops/test endpoints.")
+    test_clock_start: str | None = None
+    test_publish_twice: bool = Field(default=False, description="Fault test: every event is published twice.")
 
     # Coordination.
     deadline_warning_workdays: int = Field(default=1, ge=0)

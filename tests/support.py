@@ -21,7 +21,7 @@ class ApiClient:
 
     def __init__(self, client: TestClient) -> None:
         self.client = client
-        self.app = client.app
+        self.app = getattr(client, "app", None)  # None: the distributed harness (tests/distributed)
         self._tokens: dict[str, str] = {}
 
     @property

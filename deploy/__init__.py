@@ -1,0 +1,1 @@
+"""Deployment: the local launcher, the test servers it starts, the Dockerfile."""

@@ -1,0 +1,70 @@
+"""The distributed runtime's adapters: Kafka bus, PostgreSQL relay positions, ops endpoints.
+
+Chosen by ``BANGNIN_RUNTIME=distributed``; each process wires only the services
+it serves (``bangnin serve SERVICE``).  Event stores are already PostgreSQL via
+:func:`shared.eventstore.store_env` (one schema per service).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+from shared.clock import Clock, ManualClock, SystemClock
+from shared.messaging.kafka import KafkaBus
+from shared.messaging.kafka_relay import KafkaOutboxRelay
+from shared.messaging.pg_positions import PostgresPositionStore
+from shared.settings import Settings
+
+
+def distributed_runtime(settings: Settings, clock: Clock | None = None):  # noqa: ANN201
+    from services.runtime import Runtime
+
+    if clock is None:
+        clock = (ManualClock(datetime.fromisoformat(settings.test_clock_start))
+                 if settings.test_hooks and settings.test_clock_start else SystemClock())
+    bus = KafkaBus(settings)
+    runtime = Runtime(settings=settings, clock=clock, bus=bus)
+    runtime.positions = PostgresPositionStore(settings.postgres_dsn)
+    runtime.relay_factory = KafkaOutboxRelay
+    runtime.starters.append(bus.start)
+    runtime.routers.append(ops_router(runtime))
+    return runtime
+
+
+def finish_wiring(runtime) -> None:  # noqa: ANN001
+    """After every service is wired: the bus stops first (closers run in reverse), then the apps."""
+    runtime.closers.append(runtime.positions.close)
+    runtime.closers.append(runtime.bus.stop)
+
+
+class ClockSet(BaseModel):
+    now: datetime
+
+
+def ops_router(runtime) -> APIRouter:  # noqa: ANN001
+    router = APIRouter(prefix="/ops", tags=["ops"])
+
+    @router.get("/progress", summary="中继与消费进度（运维与测试用）")
+    def progress() -> dict:
+        relays = {r.app.service_name: {"head": r.app.head(), "published": r.position} for r in runtime.relays}
+        return {"relays": relays, "consumers": runtime.bus.lag()}
+
+    if not runtime.settings.test_hooks:
+        return router
+
+    @router.put("/test/clock", summary="测试钩子：设置时钟")
+    def set_clock(body: ClockSet) -> dict:
+        if not isinstance(runtime.clock, ManualClock):
+            raise HTTPException(409, "时钟不可设置")
+        runtime.clock.set(body.now)
+        return {"now": runtime.clock.now().isoformat()}
+
+    @router.post("/test/run-scheduled", summary="测试钩子：立即执行定时检查")
+    def run_scheduled() -> dict:
+        runtime.run_scheduled()
+        return {"ran": [c.name for c in runtime.scheduled]}
+
+    return router

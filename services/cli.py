@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--data-dir", help="data folder (created if missing, reused if present); default ./data")
     p.set_defaults(func=serve)
+    from services.reporting.cli import add_commands as add_reporting_commands
+    add_reporting_commands(sub)
     return parser
 
 

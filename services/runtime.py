@@ -27,7 +27,7 @@ from shared.workcalendar import WorkCalendar, load_calendar
 
 log = logging.getLogger(__name__)
 
-SERVICE_MODULES = ("intake", "coordination", "evaluation")
+SERVICE_MODULES = ("intake", "coordination", "evaluation", "reporting")
 
 
 @dataclass

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     )
     follow_up_ratio: float = Field(default=0.2, gt=0, le=1)
 
+    # Reporting: weights of the per-department 放管服 assessment scorecard (normalised to 100 points).
+    assessment_weights: dict[str, float] = Field(
+        default={"on_time": 40, "overdue": 15, "satisfaction": 25, "rectification": 10, "follow_up": 10},
+        description="Weights of the scorecard indicators: on_time, overdue, satisfaction, rectification, follow_up.",
+    )
+
     @property
     def demo_accounts_enabled(self) -> bool:
         if self.demo_accounts is None:

@@ -1,0 +1,1 @@
+"""reporting: the read side (case views, audit history, workloads, 好差评 figures, scorecard, monthly reports)."""

@@ -1,0 +1,80 @@
+"""The per-department 放管服 assessment scorecard (pure), with the formula it is computed by."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from shared.reference import load_catalog
+from services.reporting.figures import Basis, item_open_at, item_past_due, satisfaction
+from services.reporting.periods import Period
+
+INDICATORS = {
+    "on_time": "按时办结率 = 期间内按时办结的事项 ÷ 期间内办结的事项",
+    "overdue": "超期控制率 = 1 − 超期事项 ÷ 经办事项（超期事项 = 期间内超期办结的事项 + 基准日仍在办且已超期的事项；"
+               "经办事项 = 期间内办结的事项 + 基准日仍在办的事项）",
+    "satisfaction": "好评率 = 期间内涉及本部门事项的案件首次评价中好评数 ÷ 评价数",
+    "rectification": "差评整改率 = 已整改的差评 ÷ 应整改的差评（本部门为责任部门，无效差评不计）",
+    "follow_up": "实名差评回访率 = 已回访的实名差评 ÷ 实名差评（本部门为责任部门）",
+}
+
+
+def formula(weights: dict) -> dict:
+    total = sum(weights.values())
+    terms = " + ".join(f"{weights[k]}×{k}" for k in INDICATORS if k in weights)
+    return {
+        "score": f"得分 = ({terms}) ÷ 适用指标权重之和 × 100（满分100）；权重合计 {total}",
+        "indicators": INDICATORS,
+        "not_applicable": "分母为0的指标不适用：不计分，其权重也不计入分母",
+        "weights": dict(weights),
+    }
+
+
+def _overdue_control(cases: list[dict], department: str, period: Period, ref: date) -> dict:
+    handled = overdue = 0
+    for case in cases:
+        for item in case["items"]:
+            if item["department"] != department:
+                continue
+            concluded = item["status"] in ("approved", "concluded_with_deficiency", "refused") and item["concluded_on"] in period
+            is_open = item_open_at(case, item, ref)
+            handled += concluded or is_open
+            overdue += (concluded and item["on_time"] is False) or item_past_due(case, item, ref)
+    return {"value": round(1 - overdue / handled, 4) if handled else None, "overdue_items": overdue,
+            "handled_items": handled}
+
+
+def scorecard(cases: list[dict], basis: Basis, period: Period = Period(), department: str | None = None) -> dict:
+    catalog = load_catalog()
+    ref = min(basis.today, period.end) if period.end else basis.today
+    codes = {i.department for i in catalog.items} | {i["department"] for c in cases for i in c["items"]}
+    rows = []
+    for code in sorted(codes):
+        if department and code != department:
+            continue
+        sat = satisfaction(cases, basis, period, department=code)
+        indicators = {
+            "on_time": sat["on_time_rate"],
+            "overdue": _overdue_control(cases, code, period, ref),
+            "satisfaction": sat["good_rate"],
+            "rectification": sat["rectification_rate"],
+            "follow_up": sat["real_name_follow_up_rate"],
+        }
+        applicable = {k: w for k, w in basis.weights.items() if k in indicators and indicators[k]["value"] is not None}
+        weight = sum(applicable.values())
+        score = round(sum(w * indicators[k]["value"] for k, w in applicable.items()) / weight * 100, 2) if weight else None
+        rows.append({"department": code, "department_name": catalog.department(code).name if _known(code) else code,
+                     "indicators": indicators, "applicable": sorted(applicable), "score": score, "rank": None,
+                     "overdue_items": indicators["overdue"]["overdue_items"]})
+    ranked = sorted((r for r in rows if r["score"] is not None), key=lambda r: (-r["score"], r["department"]))
+    for rank, row in enumerate(ranked, start=1):
+        row["rank"] = rank
+    return {"period": period.as_dict(), "as_of": ref.isoformat(), "formula": formula(basis.weights),
+            "departments": rows}
+
+
+def _known(code: str) -> bool:
+    try:
+        load_catalog().department(code)
+        return True
+    except KeyError:
+        return False

@@ -1,0 +1,143 @@
+"""The SQLite adapter of the reporting read store (embedded default): ``<data_dir>/reporting.sqlite``."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+import json
+from pathlib import Path
+import sqlite3
+import threading
+from typing import Iterator
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    event_id TEXT PRIMARY KEY, service TEXT NOT NULL, position INTEGER NOT NULL, case_id TEXT NOT NULL,
+    subject TEXT NOT NULL, type TEXT NOT NULL, schema_version INTEGER NOT NULL, occurred_at TEXT NOT NULL, sort_key TEXT NOT NULL,
+    actor TEXT NOT NULL, on_behalf_of TEXT, channel TEXT, payload TEXT NOT NULL,
+    UNIQUE (service, position));
+CREATE INDEX IF NOT EXISTS events_by_subject ON events (subject, sort_key);
+CREATE TABLE IF NOT EXISTS docs (collection TEXT NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (collection, key));
+"""
+COLUMNS = ("event_id", "service", "position", "case_id", "subject", "type", "schema_version", "occurred_at",
+           "sort_key", "actor", "on_behalf_of", "channel", "payload")
+_JSON_COLUMNS = ("actor", "payload")
+_INSERT = f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM events"
+
+
+def _row(values: tuple) -> dict:
+    row = dict(zip(COLUMNS, values))
+    for name in _JSON_COLUMNS:
+        row[name] = json.loads(row[name])
+    return row
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class SQLiteUnit:
+    """One transaction; documents are written back once, at commit (a batch touches a case once)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._docs: dict[tuple[str, str], dict] = {}
+
+    def seen(self, service: str, position: int) -> bool:
+        return self.db.execute("SELECT 1 FROM events WHERE service = ? AND position = ?",
+                               (service, position)).fetchone() is not None
+
+    def add_event(self, row: dict) -> None:
+        self.db.execute(_INSERT, tuple(_dumps(row[c]) if c in _JSON_COLUMNS else row[c] for c in COLUMNS))
+
+    def events_for_case(self, case_id: str) -> list[dict]:
+        rows = self.db.execute(f"{_SELECT} WHERE subject = ? ORDER BY sort_key", (case_id,)).fetchall()
+        return [_row(r) for r in rows]
+
+    def get(self, collection: str, key: str) -> dict | None:
+        if (collection, key) in self._docs:
+            return self._docs[(collection, key)]
+        found = self.db.execute("SELECT doc FROM docs WHERE collection = ? AND key = ?", (collection, key)).fetchone()
+        return json.loads(found[0]) if found else None
+
+    def put(self, collection: str, key: str, doc: dict) -> None:
+        self._docs[(collection, key)] = doc
+
+    def flush(self) -> None:
+        self.db.executemany(
+            "INSERT INTO docs (collection, key, doc) VALUES (?, ?, ?) "
+            "ON CONFLICT (collection, key) DO UPDATE SET doc = excluded.doc",
+            [(c, k, _dumps(d)) for (c, k), d in self._docs.items()])
+
+
+class SQLiteReadStore:
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._lock = threading.Lock()
+        self._writer = self._connect()
+        self._writer.executescript(SCHEMA)
+        self._local = threading.local()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def _reader(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        return db
+
+    @contextmanager
+    def transaction(self) -> Iterator[SQLiteUnit]:
+        with self._lock:
+            db = self._writer
+            db.execute("BEGIN IMMEDIATE")
+            unit = SQLiteUnit(db)
+            try:
+                yield unit
+                unit.flush()
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    # -- reads ---------------------------------------------------------------------------
+    def get(self, collection: str, key: str) -> dict | None:
+        found = self._reader().execute("SELECT doc FROM docs WHERE collection = ? AND key = ?",
+                                       (collection, key)).fetchone()
+        return json.loads(found[0]) if found else None
+
+    def find(self, collection: str, **equals: object) -> list[dict]:
+        sql, args = "SELECT doc FROM docs WHERE collection = ?", [collection]
+        for name, value in equals.items():
+            if not name.isidentifier():
+                raise ValueError(f"bad field name {name!r}")
+            sql += f" AND json_extract(doc, '$.{name}') = ?"
+            args.append(value)
+        return [json.loads(d) for (d,) in self._reader().execute(sql + " ORDER BY key", args)]
+
+    def events_for_case(self, case_id: str, until_sort_key: str | None = None) -> list[dict]:
+        sql, args = f"{_SELECT} WHERE subject = ?", [case_id]
+        if until_sort_key is not None:
+            sql += " AND sort_key <= ?"
+            args.append(until_sort_key)
+        return [_row(r) for r in self._reader().execute(sql + " ORDER BY sort_key", args)]
+
+    def all_events(self) -> Iterator[dict]:
+        for values in self._reader().execute(f"{_SELECT} ORDER BY service, position"):
+            yield _row(values)
+
+    def drop(self) -> None:
+        with self._lock:
+            self._writer.execute("DELETE FROM events")
+            self._writer.execute("DELETE FROM docs")
+
+    def close(self) -> None:
+        self._writer.close()
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()

@@ -100,3 +100,16 @@ def _evaluation_events(api):
     from shared.messaging.outbox import read_log
 
     return read_log(api.runtime.services.evaluation, "evaluation", 0, 10_000)
+
+
+def test_lists_survive_a_restart(api_factory):
+    """The lookup index is folded from the event log: a restarted server lists the same."""
+    with api_factory() as api:
+        case_id = conclude_case(api)
+        rect_id = rate(api, case_id, "dissatisfied", comment="慢").json()["rectification_id"]
+        before = api.get("/evaluation/rectifications", "supervisor").json()
+    with api_factory() as api:
+        assert api.get("/evaluation/rectifications", "supervisor").json() == before
+        assert [i["case_id"] for i in api.get("/evaluation/invitations", "applicant").json()] == [case_id]
+        assert rate(api, case_id, "satisfied", comment="追评").json()["follow_up"] is True
+        assert rect_id in [r["rectification_id"] for r in api.get("/evaluation/rectifications", "park_agent").json()]

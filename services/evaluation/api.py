@@ -139,7 +139,10 @@ def act(rectification_id: str, body: RectificationActionCreate, request: Request
 
 
 @router.post("/follow-ups/draws", status_code=status.HTTP_201_CREATED, response_model=DrawRead,
-             summary="回访随机抽取：期间内办结或终止的案件按比例抽取；种子与排序后的候选案件均记录，同一种子与候选重抽结果相同")
+             summary="回访随机抽取：期间内办结或终止的案件按比例抽取；种子与排序后的候选案件均记录，同一种子与候选重抽结果相同",
+             description="样本量 = ceil(比例 × 候选数)，有候选时至少 1 件；算法 random.Random(seed).sample(按案件编号排序的候选)。"
+                         "每次提交都是一次新的抽取（新的 draw_id，另记一条事件）；带 Idempotency-Key 重试则返回原抽取。"
+                         "事件 FollowUpDrawn 的 case_id 为 'draw:<draw_id>'。")
 def draw(body: DrawCreate, request: Request, principal: Principal = Depends(require_roles(Role.supervisor)),
          idempotency_key: str | None = IdempotencyKey) -> DrawRead:
     if body.period_end < body.period_start:

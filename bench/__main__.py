@@ -9,7 +9,7 @@ import sys
 
 from bench import Report
 
-SECTIONS = ("intake",)
+SECTIONS = ("intake", "coordination")
 
 
 def main(argv: list[str]) -> int:

@@ -14,7 +14,7 @@ from services.coordination.schemas import (
     CombinedServiceCreate, CompletionCreate, CrossLevelCreate, CrossLevelResult, ItemActionCreate,
     JointReviewCreate, NotificationCreate, PlanPut, ReassignmentCreate, TerminationCreate,
 )
-from services.coordination.views import case_view
+from services.coordination.views import case_view, item_view
 
 router = APIRouter(prefix="/coordination", tags=["coordination"])
 AGENTS = (*SERVICE_POINT_ROLES, Role.department_agent)
@@ -69,9 +69,8 @@ def item_action(case_id: str, item_no: int, body: ItemActionCreate, request: Req
     service = coordination(request)
     case = service.act(principal.context(), case_id, item_no, body.action, note=body.note,
                        missing_materials=body.missing_materials, until=body.until.isoformat() if body.until else None)
-    view = read(service, case, principal)
-    return {"case_id": case_id, "item": next(i for i in view["items"] if i["item_no"] == item_no),
-            "case_status": view["status"]}
+    item = item_view(case, item_no, service.calendar, service.today(), service.warning_workdays)
+    return {"case_id": case_id, "case_status": case.status, "item": item}
 
 
 @router.post("/cases/{case_id}/notifications", status_code=status.HTTP_201_CREATED, summary="一次性告知（按事项列出全部申报要求）")

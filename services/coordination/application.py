@@ -29,7 +29,8 @@ class CoordinationService(ServiceApplication):
 
     def __init__(self, env: dict[str, str] | None = None, clock=None,  # noqa: ANN001
                  calendar_source: Callable[[], WorkCalendar] | None = None, warning_workdays: int = 1) -> None:
-        super().__init__(env, clock)
+        # Cache aggregates (fast-forwarded from the store on every get, so safe with several processes).
+        super().__init__({"AGGREGATE_CACHE_MAXSIZE": "2000", **(env or {})}, clock)
         self.calendar_source = calendar_source or load_calendar
         self.warning_workdays = warning_workdays
         self.index = LogIndex()

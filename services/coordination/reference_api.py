@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request
 
 from shared.auth import Principal, current_principal, require_roles
 from shared.contracts import Role
-from shared.errors import Invalid, NotFound
+from shared.errors import Forbidden, Invalid, NotFound
 from shared.reference import load_catalog
 from shared.workcalendar import PACKAGE_YEARS, load_calendar, read_overrides, save_overrides
 from services.coordination.schemas import CalendarPut, RegisterChangeCreate
@@ -88,7 +88,7 @@ def register_change(department: str, body: RegisterChangeCreate, request: Reques
     if department not in {d.code for d in c.departments}:
         raise NotFound(f"部门 {department} 不存在")
     if principal.role == Role.department_agent and principal.account.department != department:
-        raise Invalid("部门代办帮办人员只能报备本部门的人员调整", field="department")
+        raise Forbidden("部门代办帮办人员只能报备本部门的人员调整")
     return request.app.state.services.coordination.record_register_change(
         principal.context(), department, items=body.items,
         replaced={"name": body.replaced, "phone": None} if body.replaced else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 import json
 from pathlib import Path
 
@@ -17,17 +18,25 @@ WRITERS = [name for name in SERVICE_MODULES if name != "reporting"]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
+def service_modules(service: str):
+    package = importlib.import_module(f"services.{service}")
+    for info in pkgutil.iter_modules(package.__path__):
+        yield importlib.import_module(f"services.{service}.{info.name}")
+
+
 def domain_event_types() -> dict[str, type]:
+    """Every event class of every aggregate defined anywhere in a writing service's package."""
     found = {}
     for service in WRITERS:
-        module = importlib.import_module(f"services.{service}.domain")
-        for _, aggregate in inspect.getmembers(module, inspect.isclass):
-            if not (issubclass(aggregate, Aggregate) and aggregate.__module__ == module.__name__):
-                continue
-            for _, event in inspect.getmembers(aggregate, inspect.isclass):
-                if (issubclass(event, CanMutateAggregate) and event.__qualname__.startswith(aggregate.__name__ + ".")
-                        and "meta" in getattr(event, "__dataclass_fields__", {})):
-                    found[f"{service}.{event.__name__}"] = event
+        for module in service_modules(service):
+            for _, aggregate in inspect.getmembers(module, inspect.isclass):
+                if not (issubclass(aggregate, Aggregate) and aggregate.__module__ == module.__name__):
+                    continue
+                for _, event in inspect.getmembers(aggregate, inspect.isclass):
+                    if (issubclass(event, CanMutateAggregate)
+                            and event.__qualname__.startswith(aggregate.__name__ + ".")
+                            and "meta" in getattr(event, "__dataclass_fields__", {})):
+                        found[f"{service}.{event.__name__}"] = event
     return found
 
 

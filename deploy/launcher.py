@@ -76,6 +76,8 @@ class Deployment:
             "BANGNIN_POSTGRES_DSN": self.dsn,
             "BANGNIN_KAFKA_BOOTSTRAP": cluster.broker.bootstrap,
             "BANGNIN_KAFKA_IDEMPOTENCE": "false",  # Tansu refuses idempotent producers
+            # Tansu reports a wrong high-water mark after a multi-record batch: one record per batch.
+            "BANGNIN_KAFKA_MAX_BATCH_BYTES": "1",
             "BANGNIN_KAFKA_TOPIC_PREFIX": self.name,
             "BANGNIN_MONGO_URL": cluster.mongo.url,
             "BANGNIN_MONGO_DATABASE": self.name,

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     kafka_topic_prefix: str = "bangnin"
     kafka_idempotence: bool = Field(default=True, description="Off only for brokers that refuse it (Tansu).")
     kafka_replication_factor: int = Field(default=1, gt=0)
+    kafka_max_batch_bytes: int = Field(default=16384, gt=0, description="Tansu: 1 (one record per batch; its "
+                                       "high-water mark is wrong after a multi-record batch).")
     test_hooks: bool = Field(default=False, description="Distributed test runs only: settable clock, /ops/test endpoints.")
     test_clock_start: str | None = None
     test_publish_twice: bool = Field(default=False, description="Fault test: every event is published twice.")

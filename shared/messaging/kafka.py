@@ -69,6 +69,7 @@ class KafkaBus:
             await self.ensure_topics([self.topic(service)])
             producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all",
                                         enable_idempotence=self.settings.kafka_idempotence,
+                                        max_batch_size=self.settings.kafka_max_batch_bytes,
                                         request_timeout_ms=15000)
             await producer.start()
             self._producer = producer

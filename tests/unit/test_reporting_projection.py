@@ -1,0 +1,123 @@
+"""The projector and the case-view fold: order, redelivery, out-of-order arrival, unknown types, non-case events."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import random
+
+import pytest
+
+from shared.clock import CHINA
+from shared.contracts import Actor, IntegrationEvent, Role
+from services.reporting.caseview import case_view
+from services.reporting.events import event_row, sort_key
+from services.reporting.projector import CASES, Projector
+from services.reporting.sqlite_store import SQLiteReadStore
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=CHINA)
+AGENT = Actor(username="park_agent", role=Role.park_agent, department="gyyq")
+SUBMITTED = {"case_id": "BN1", "channel": "portal", "service_point": "park", "routing_reason": "园区",
+             "applicant": {"name": "某公司", "credit_code": "91150303MA0N123401"}, "unit": {"name": "某公司"},
+             "project": {"name": "项目"}, "items": [2, 24], "catalog_version": 2}
+OPENED = {"case_id": "BN1", "service_point": "park", "opened_on": "2026-11-02",
+          "case_agent": {"username": "park_agent"}, "applicant": SUBMITTED["applicant"],
+          "project": {"name": "项目"}, "unit_name": "某公司", "channel": "portal",
+          "items": [{"item_no": 2, "name": "企业投资项目备案", "department": "fgw", "stage": 1, "promised_days": 10,
+                     "statutory_days": 20, "assignees": [{"name": "陈起"}], "assignee_gap": False}]}
+
+
+def event(service: str, position: int, type_: str, payload: dict, minutes: int = 0, case_id: str = "BN1") -> IntegrationEvent:
+    return IntegrationEvent(event_id=f"{service}-{position}", type=type_, schema_version=1, case_id=case_id,
+                            service=service, position=position, occurred_at=T0 + timedelta(minutes=minutes),
+                            actor=AGENT, payload=payload)
+
+
+def history() -> list[IntegrationEvent]:
+    change = {"case_id": "BN1", "item_no": 2, "department": "fgw", "from_status": "received", "paused": False}
+    return [
+        event("intake", 1, "intake.ApplicationSubmitted", SUBMITTED),
+        event("intake", 2, "intake.ApplicationAccepted", {"case_agent": {"username": "park_agent"}}, 5),
+        event("coordination", 1, "coordination.CaseOpened", OPENED, 5),  # same instant: after intake
+        event("coordination", 2, "coordination.ItemStateChanged",
+              {**change, "action": "accept", "to_status": "accepted", "on_date": "2026-11-02",
+               "accepted_on": "2026-11-02", "due_date": "2026-11-16"}, 60),
+        event("evaluation", 1, "evaluation.SomethingNew", {"case_id": "BN1", "x": 1}, 61),
+        event("coordination", 3, "coordination.ItemStateChanged",
+              {**change, "from_status": "accepted", "action": "approve", "to_status": "approved", "on_date": "2026-11-20"}, 90),
+        event("coordination", 4, "coordination.AgentRegisterChanged", {"department": "fgw"}, 91, case_id="register:fgw"),
+    ]
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = SQLiteReadStore(tmp_path / "reporting.sqlite")
+    yield s
+    s.close()
+
+
+def test_the_fold_reads_every_service_and_keeps_unknown_types_as_history(store):
+    projector = Projector(store)
+    assert all(projector.handle(e) for e in history())
+    view = store.get(CASES, "BN1")
+    assert view == case_view(store.events_for_case("BN1"))
+    assert view["status"] == "in_progress" and view["departments"] == ["fgw"]
+    [item] = view["items"]
+    assert (item["status"], item["concluded_on"], item["on_time"]) == ("approved", "2026-11-20", False)
+    assert view["event_count"] == 6  # the unknown type counts, changes nothing else
+    assert [r["type"] for r in store.events_for_case("BN1")][2:5] == [
+        "coordination.CaseOpened", "coordination.ItemStateChanged", "evaluation.SomethingNew"]
+    assert store.get(CASES, "register:fgw") is None  # the agent register is not a case
+    assert len(list(store.all_events())) == 7
+
+
+def test_redelivery_changes_nothing(store):
+    projector = Projector(store)
+    for e in history():
+        projector.handle(e)
+    before = (list(store.all_events()), store.find(CASES))
+    assert not any(projector.handle(e) for e in history())
+    assert projector.handle_many(history()) == 0
+    assert (list(store.all_events()), store.find(CASES)) == before
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_any_arrival_order_gives_the_same_views(tmp_path, seed):
+    ordered = SQLiteReadStore(tmp_path / "a.sqlite")
+    shuffled = SQLiteReadStore(tmp_path / f"b{seed}.sqlite")
+    for e in history():
+        Projector(ordered).handle(e)
+    events = history()
+    random.Random(seed).shuffle(events)
+    for e in events:
+        Projector(shuffled).handle(e)
+    assert shuffled.find(CASES) == ordered.find(CASES)
+    assert sorted(shuffled.all_events(), key=lambda r: r["event_id"]) == sorted(ordered.all_events(), key=lambda r: r["event_id"])
+
+
+def test_as_of_is_the_fold_of_a_prefix(store):
+    projector = Projector(store)
+    for e in history():
+        projector.handle(e)
+    until = sort_key(T0 + timedelta(minutes=5), "~", 10**11)
+    rows = store.events_for_case("BN1", until)
+    assert [r["type"] for r in rows] == ["intake.ApplicationSubmitted", "intake.ApplicationAccepted", "coordination.CaseOpened"]
+    assert case_view(rows)["items"][0]["status"] == "pending"
+
+
+def test_history_order_is_time_then_service_then_position():
+    same = T0
+    keys = [sort_key(same, "evaluation", 1), sort_key(same, "intake", 9), sort_key(same, "coordination", 2),
+            sort_key(same - timedelta(microseconds=1), "evaluation", 5)]
+    assert sorted(keys) == [keys[3], keys[1], keys[2], keys[0]]
+    # the same instant in another zone sorts the same
+    assert sort_key(same.astimezone(datetime.now().astimezone().tzinfo), "intake", 1) == sort_key(same, "intake", 1)
+
+
+def test_a_follow_up_visit_belongs_to_the_visited_case():
+    visit = event("evaluation", 7, "evaluation.FollowUpVisited",
+                  {"draw_id": "D1", "visited_case_id": "BN1", "visit_no": 1, "outcome": "reached", "visited_on": "2026-11-30"},
+                  case_id="draw:D1")
+    row = event_row(visit)
+    assert (row["case_id"], row["subject"]) == ("draw:D1", "BN1")
+    view = case_view([event_row(e) for e in history()[:1]] + [row])
+    assert view["follow_up_visits"][0]["outcome"] == "reached"

@@ -60,7 +60,7 @@ def test_the_good_rate_counts_basically_satisfied_only_by_setting_and_follow_ups
 def test_rectification_rate_excludes_invalid_and_follow_up_rate_needs_a_reached_call():
     ratings = [rating("dissatisfied", n) for n in (1, 2, 3, 4)]
     rects = [rect(1, "rectified", "2026-11-24", calls=[True]), rect(2, "invalid", "2026-11-23", calls=[False, True]),
-             rect(3, "in_progress", calls=[False]), rect(4, "pending", real_name=False, due="2026-11-25")]
+             rect(3, "in_progress", calls=[False], due="2026-12-04"), rect(4, "pending", real_name=False, due="2026-11-25")]
     s = satisfaction([case(items=[item()], ratings=ratings, rects=rects)], basis())
     assert s["rectification_rate"] == {"value": 0.3333, "numerator": 1, "denominator": 3}
     assert s["real_name_follow_up_rate"] == {"value": 0.6667, "numerator": 2, "denominator": 3}

@@ -9,7 +9,7 @@ import sys
 
 from bench import Report
 
-SECTIONS = ("intake", "coordination")
+SECTIONS = ("intake", "coordination", "reporting")
 
 
 def main(argv: list[str]) -> int:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from shared.auth import Principal, require_roles
 from shared.clock import CHINA, today
 from shared.contracts import Role
+from shared.contracts.evaluation import RatingChannel
 from shared.errors import Invalid, NotFound
 from shared.masking import SEES_PERSONAL_DATA, mask_value
 from shared.reference import load_catalog
@@ -24,7 +25,6 @@ from services.reporting.xlsx import monthly_workbook
 router = APIRouter(prefix="/reporting", tags=["reporting"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CaseStatus = Literal[tuple(CASE_STATUS_LABELS)]  # type: ignore[valid-type]
-RatingChannel = Literal["portal", "mobile", "qr_code", "hall_tablet", "hall_terminal", "phone", "sms", "written"]
 
 
 def reporting(request: Request) -> ReportingService:

@@ -78,6 +78,7 @@ class SQLiteReadStore:
         self._writer = self._connect()
         self._writer.executescript(SCHEMA)
         self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
@@ -86,9 +87,12 @@ class SQLiteReadStore:
         return db
 
     def _reader(self) -> sqlite3.Connection:
+        """One read connection per thread (WAL: readers never wait for the writer); all closed by ``close``."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db = self._local.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            with self._lock:
+                self._readers.append(db)
         return db
 
     @contextmanager
@@ -137,7 +141,7 @@ class SQLiteReadStore:
             self._writer.execute("DELETE FROM docs")
 
     def close(self) -> None:
-        self._writer.close()
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
+        with self._lock:
+            for db in [self._writer, *self._readers]:
+                db.close()
+            self._readers.clear()

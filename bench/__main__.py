@@ -9,7 +9,7 @@ import sys
 
 from bench import Report
 
-SECTIONS = ("intake", "coordination", "reporting")
+SECTIONS = ("intake", "coordination", "reporting", "lag")
 
 
 def main(argv: list[str]) -> int:

@@ -101,7 +101,19 @@ class Deployment:
             self._spawn(svc)
         for svc in names:
             self.wait_healthy(svc, timeout)
+        for svc in names:
+            self.wait_consuming(svc, timeout)
         return self
+
+    def wait_consuming(self, svc: str, timeout: float = 60.0) -> None:
+        """Until every consumer group of the process has its partitions (a group join takes a moment)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lags = httpx.get(self.url(svc) + "/ops/progress", timeout=30).json()["consumers"]
+            if all(lag is not None for lag in lags.values()):
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"{svc}: consumers not assigned after {timeout}s")
 
     def _spawn(self, svc: str) -> None:
         data_dir = self.workdir / svc

@@ -62,6 +62,7 @@ class ConsumerWorker:
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bus.bootstrap, group_id=self.group, enable_auto_commit=False,
             auto_offset_reset="earliest", request_timeout_ms=15000,
+            fetch_max_wait_ms=50,  # views follow commands: do not let the broker hold an empty fetch long
         )
         self.consumer.subscribe(topics=list(self.handlers), listener=_CommitOnRevoke(self))
         await self.consumer.start()

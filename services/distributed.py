@@ -62,6 +62,14 @@ def ops_router(runtime) -> APIRouter:  # noqa: ANN001
         runtime.clock.set(body.now)
         return {"now": runtime.clock.now().isoformat()}
 
+    @router.put("/test/settings", summary="测试钩子：修改运行中的设置（与嵌入式测试改 runtime.settings 相同）")
+    def change_settings(body: dict) -> dict:
+        for name, value in body.items():
+            if name not in Settings.model_fields:
+                raise HTTPException(422, f"{name}: 无此设置")
+            setattr(runtime.settings, name, value)
+        return body
+
     @router.post("/test/run-scheduled", summary="测试钩子：立即执行定时检查")
     def run_scheduled() -> dict:
         runtime.run_scheduled()

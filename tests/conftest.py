@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+import inspect
 import os
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def pytest_collection_modifyitems(config, items):
     if not DISTRIBUTED:
         return
     for item in items:
-        if "data_dir" in getattr(item, "fixturenames", ()) and "tests/e2e/" in str(item.fspath):
+        direct = inspect.signature(item.function).parameters if hasattr(item, "function") else {}
+        if "data_dir" in direct and "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.skip(reason="reads the embedded SQLite files; see tests/distributed"))
 
 
@@ -60,11 +62,11 @@ def cluster(tmp_path_factory):
 
 
 @pytest.fixture
-def deployment(request, clock: ManualClock):
+def deployment(request, settings: Settings, clock: ManualClock):
     """A fresh distributed deployment (database, topics, read-model database); processes not started."""
-    from tests.distributed.harness import new_deployment
+    from tests.distributed.harness import new_deployment, settings_env
 
-    deployment = new_deployment(request.getfixturevalue("cluster"), clock)
+    deployment = new_deployment(request.getfixturevalue("cluster"), clock, **settings_env(settings))
     yield deployment
     deployment.stop(drop=True)
 

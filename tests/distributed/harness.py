@@ -42,6 +42,14 @@ def start_cluster(workdir: Path) -> Iterator[Cluster]:
         cluster.stop()
 
 
+def settings_env(settings) -> dict[str, str]:  # noqa: ANN001
+    """A test's own settings (a test may override the ``settings`` fixture) as the processes' environment."""
+    import json
+
+    changed = settings.model_dump(mode="json", exclude_defaults=True, exclude={"data_dir", "relay_poll_seconds"})
+    return {f"BANGNIN_{k.upper()}": v if isinstance(v, str) else json.dumps(v) for k, v in changed.items()}
+
+
 def new_deployment(cluster: Cluster, clock: ManualClock, **extra_env: str) -> Deployment:
     from tests.conftest import server_missing
 
@@ -119,8 +127,24 @@ class RemoteRuntime:
             httpx.post(self.deployment.url(svc) + "/ops/test/run-scheduled", timeout=60).raise_for_status()
 
     @property
+    def settings(self) -> "RemoteSettings":
+        return RemoteSettings(self)
+
+    @property
+    def calendar(self):  # noqa: ANN201
+        return self._local_runtime().calendar
+
+    @property
+    def calendar_overrides_path(self) -> Path:
+        """The coordination process keeps the override table (in its data folder)."""
+        return self.deployment.workdir / "coordination" / "calendar_overrides.yaml"
+
+    @property
     def services(self) -> SimpleNamespace:
         """Each service's application on its own PostgreSQL store, opened in the test process."""
+        return self._local_runtime().services
+
+    def _local_runtime(self):  # noqa: ANN202
         if self._local is None:
             from services.runtime import Runtime, importlib
             from shared.messaging.bus import InProcessBus
@@ -133,12 +157,28 @@ class RemoteRuntime:
             for name in self.deployment.services:
                 importlib.import_module(f"services.{name}.wiring").wire(runtime)
             self._local = runtime
-        return self._local.services
+        return self._local
 
     def close(self) -> None:
         if self._local is not None:
             for close in reversed(self._local.closers):
                 close()
+
+
+class RemoteSettings:
+    """Reads the deployment's settings; a change is made in every process (test hook), as in the embedded tests."""
+
+    def __init__(self, runtime: RemoteRuntime) -> None:
+        object.__setattr__(self, "_runtime", runtime)
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self._runtime._local_runtime().settings, name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        for svc in self._runtime.deployment.processes:
+            httpx.put(self._runtime.deployment.url(svc) + "/ops/test/settings", json={name: value},
+                      timeout=10).raise_for_status()
+        setattr(self._runtime._local_runtime().settings, name, value)
 
 
 class DistributedApiClient(ApiClient):

@@ -78,6 +78,8 @@ class Deployment:
             "BANGNIN_KAFKA_IDEMPOTENCE": "false",  # Tansu refuses idempotent producers
             # Tansu reports a wrong high-water mark after a multi-record batch: one record per batch.
             "BANGNIN_KAFKA_MAX_BATCH_BYTES": "1",
+            # Tansu holds a group join for a fraction of the session timeout: keep it short on loopback.
+            "BANGNIN_KAFKA_SESSION_TIMEOUT_MS": "3000",
             "BANGNIN_KAFKA_TOPIC_PREFIX": self.name,
             "BANGNIN_MONGO_URL": cluster.mongo.url,
             "BANGNIN_MONGO_DATABASE": self.name,

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     kafka_topic_prefix: str = "bangnin"
     kafka_idempotence: bool = Field(default=True, description="Off only for brokers that refuse it (Tansu).")
     kafka_replication_factor: int = Field(default=1, gt=0)
+    kafka_session_timeout_ms: int = Field(default=10000, ge=1000, description="Consumer-group session timeout.")
     kafka_max_batch_bytes: int = Field(default=16384, gt=0, description="Tansu: 1 (one record per batch; its "
                                        "high-water mark is wrong after a multi-record batch).")
     test_hooks: bool = Field(default=False, description="Distributed test runs only: settable clock, /ops/test endpoints.")

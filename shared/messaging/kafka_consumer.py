@@ -63,6 +63,8 @@ class ConsumerWorker:
             bootstrap_servers=self.bus.bootstrap, group_id=self.group, enable_auto_commit=False,
             auto_offset_reset="earliest", request_timeout_ms=15000,
             fetch_max_wait_ms=50,  # views follow commands: do not let the broker hold an empty fetch long
+            session_timeout_ms=self.bus.settings.kafka_session_timeout_ms,
+            heartbeat_interval_ms=max(100, self.bus.settings.kafka_session_timeout_ms // 10),
         )
         self.consumer.subscribe(topics=list(self.handlers), listener=_CommitOnRevoke(self))
         await self.consumer.start()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import DomainError
 
@@ -37,7 +39,18 @@ _MESSAGES = {
     "json_invalid": "请求体不是合法的 JSON",
     "decimal_parsing": "应为数字",
     "float_parsing": "应为数字",
+    "model_attributes_type": "应为对象",
+    "string_pattern_mismatch": "格式不正确（应符合 {pattern}）",
+    "string_unicode": "应为合法的 Unicode 文本",
+    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD（不带时刻）",
 }
+UNKNOWN = "取值不合法"  # a pydantic error type not listed above: never its English message
+# Starlette's and FastAPI's own English details, said in Chinese.
+_HTTP_DETAILS = {
+    "Not Found": "接口不存在",
+    "Method Not Allowed": "该接口不支持此请求方法",
+}
+BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI: a body that is not UTF-8 (or not form data)
 
 
 def chinese_message(error: dict[str, Any]) -> str:
@@ -46,25 +59,40 @@ def chinese_message(error: dict[str, Any]) -> str:
         return str(error.get("ctx", {}).get("error", error.get("msg", "")))
     template = _MESSAGES.get(kind)
     if template is None:
-        return error.get("msg", "输入不合法")
+        return UNKNOWN
     try:
         return template.format(**error.get("ctx", {}))
     except (KeyError, IndexError):
         return template
 
 
-def _field(loc: tuple | list) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+def _field(error: dict[str, Any]) -> str:
+    if error["type"] == "json_invalid":  # its loc is ("body", character position)
+        return "body"
+    parts = [str(p) for p in error["loc"] if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
 
 
-async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-    detail = [
-        {"field": _field(e["loc"]), "loc": list(e["loc"]), "msg": chinese_message(e), "type": e["type"]}
-        for e in exc.errors()
-    ]
+def _invalid(detail: list[dict[str, Any]]) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": detail, "message": "输入不合法：" + "；".join(
         f"{d['field']}：{d['msg']}" for d in detail)})
+
+
+async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    return _invalid([
+        {"field": _field(e), "loc": list(e["loc"]), "msg": chinese_message(e), "type": e["type"]}
+        for e in exc.errors()
+    ])
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN201
+    """The framework's own refusals in Chinese; a body that cannot even be decoded is bad input (422)."""
+    if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:
+        return _invalid([{"field": "body", "loc": ["body"], "msg": "请求体无法解析：应为 UTF-8 编码的 JSON",
+                          "type": "json_invalid"}])
+    if isinstance(exc.detail, str) and exc.detail in _HTTP_DETAILS:
+        exc = StarletteHTTPException(exc.status_code, _HTTP_DETAILS[exc.detail], exc.headers)
+    return await http_exception_handler(request, exc)
 
 
 async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
@@ -77,4 +105,5 @@ async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DomainError, _domain_error)

@@ -72,6 +72,13 @@ def test_export_in_both_code_lists_for_all_five_levels(api):
     assert api.get("/evaluation/ratings/export?code_list=gbt39046", "applicant").status_code == 403
 
 
+def test_export_period_in_another_format_is_a_422_naming_it_in_chinese(api):
+    r = api.get("/evaluation/ratings/export?code_list=gbt39046&period_start=2026-9-1", "supervisor")
+    assert r.status_code == 422, r.text
+    [entry] = r.json()["detail"]
+    assert entry["field"] == "period_start" and entry["msg"].startswith("格式不正确")  # was pydantic's English
+
+
 def test_unrated_case_gets_a_marked_default_after_seven_natural_days(api, clock):
     case_id = conclude_case(api)
     rated_id = conclude_case(api)

@@ -89,6 +89,27 @@ def test_missing_section_and_unknown_field_are_reported(api):
     assert fields["unit.fax"] == "不允许的字段"
 
 
+@pytest.mark.parametrize("content", [
+    '{"channel": "portal", "unit": {"name": "乌海'.encode()[:-1],  # cut inside a character: not UTF-8 (was a 400 in English)
+    b'{"channel": "portal", ',  # broken JSON (was named by its character position)
+    b'[2, 7, 9]',  # JSON, but not an object (was an English message)
+])
+def test_a_body_that_is_not_a_json_object_is_a_422_naming_the_body_in_chinese(api, content):
+    before = len(intake_events(api))
+    r = api.client.post("/intake/applications", content=content,
+                        headers={**api.headers("applicant"), "Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+    [entry] = r.json()["detail"]
+    assert entry["field"] == "body" and any("\u4e00" <= ch <= "\u9fff" for ch in entry["msg"]), entry
+    assert len(intake_events(api)) == before
+
+
+def test_unknown_path_and_method_are_refused_in_chinese(api):
+    assert api.get("/intake/nowhere", "applicant").json()["detail"] == "接口不存在"
+    r = api.client.delete("/intake/applications", headers=api.headers("applicant"))
+    assert r.status_code == 405 and r.json()["detail"] == "该接口不支持此请求方法"
+
+
 def test_all_errors_of_one_request_come_together(api):
     body = application_body(unit__postcode="x", unit__phone="y", project__code="z")
     r = api.post("/intake/applications", "applicant", json=body)

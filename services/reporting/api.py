@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -97,7 +97,12 @@ def _moment(text: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise Invalid("应为 ISO 8601 时刻（如 2026-10-01T09:00:00+08:00）或日期（YYYY-MM-DD）", field="as_of") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+    try:  # the history is ordered in UTC and shown in Beijing time: both must exist
+        moment.astimezone(timezone.utc), moment.astimezone(CHINA)
+    except OverflowError:
+        raise Invalid("时刻超出可表示的范围（0001-01-01 至 9999-12-31）", field="as_of") from None
+    return moment
 
 
 @router.get("/cases", summary="案件列表（筛选：状态、部门、服务点、是否超期、期间（按申请日期））")

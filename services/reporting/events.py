@@ -13,8 +13,8 @@ NOT_A_CASE = ("register:", "draw:")  # coordination's agent register, evaluation
 def sort_key(occurred_at: datetime, service: str, position: int) -> str:
     """Order of a case's history: time (UTC, to the microsecond), then intake < coordination < evaluation,
     then position in the publishing service's log.  Text, so every store orders it the same way."""
-    utc = occurred_at.astimezone(timezone.utc)
-    return f"{utc:%Y-%m-%dT%H:%M:%S.%f}Z|{SERVICE_ORDER.get(service, 9)}|{position:012d}"
+    utc = occurred_at.astimezone(timezone.utc)  # the year padded by hand: strftime's %Y gives "500" for 0500
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S.%f}Z|{SERVICE_ORDER.get(service, 9)}|{position:012d}"
 
 
 def subject(event: IntegrationEvent) -> str:

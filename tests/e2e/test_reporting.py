@@ -67,6 +67,17 @@ def test_as_of_gives_the_case_as_it_stood(api, clock):
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "as_of"
 
 
+def test_as_of_at_either_end_of_the_calendar(api):
+    case_id = open_case(api, items=[2])
+    url = f"/reporting/cases/{case_id}/history"
+    for moment in ("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+08:00"):  # no such moment in UTC (was a 500)
+        r = api.get(url, "supervisor", params={"as_of": moment})
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "as_of", r.text
+    # before the year 1000 the case did not exist either (the history's order key once had a three-digit year)
+    assert api.get(url, "supervisor", params={"as_of": "0999-12-31"}).status_code == 404
+    assert api.get(url, "supervisor", params={"as_of": "9999-12-31"}).json()["case"]["status"] == "in_progress"
+
+
 def test_who_may_read_which_case(api, clock):
     park = open_case(api, applicant="applicant", in_park=True, items=[2, 7])
     district = open_case(api, applicant="applicant2", in_park=False, items=[24])
@@ -120,6 +131,7 @@ def test_case_list_filters(api, clock):
     ("/reporting/satisfaction", {"channel": "fax"}, "channel"),
     ("/reporting/satisfaction", {"from": "2026-10-02", "to": "2026-10-01"}, "to"),
     ("/reporting/workloads", {"from": "someday"}, "from"),
+    ("/reporting/workloads", {"from": "2026-09-01T10:00"}, "from"),  # a moment, not a date (was an English message)
     ("/reporting/monthly-reports/2026-9", {}, "month"),
     ("/reporting/monthly-reports/2027-01", {}, "month"),
     ("/reporting/monthly-reports/2026-09", {"format": "pdf"}, "format"),

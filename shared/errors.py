@@ -9,11 +9,13 @@ from __future__ import annotations
 class DomainError(Exception):
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
+                 location: str = "body") -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.code = code or type(self).__name__
+        self.location = location  # body, query or path: where ``field`` was sent
 
 
 class NotFound(DomainError):

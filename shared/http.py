@@ -98,7 +98,7 @@ async def _http_error(request: Request, exc: StarletteHTTPException):  # noqa: A
 async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
     body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
     if exc.field:
-        body["detail"] = [{"field": exc.field, "loc": ["body", *exc.field.split(".")], "msg": exc.message, "type": exc.code}]
+        body["detail"] = [{"field": exc.field, "loc": [exc.location, *exc.field.split(".")], "msg": exc.message, "type": exc.code}]
         body["message"] = f"{exc.field}：{exc.message}"
     return JSONResponse(status_code=exc.status_code, content=body)
 

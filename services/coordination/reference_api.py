@@ -77,6 +77,8 @@ def _calendar_view(calendar, year: int) -> dict:  # noqa: ANN001
 
 @router.get("/agent-register", summary="代办帮办人员登记表（附件11 及其调整登记报备）")
 def get_register(request: Request, department: str | None = None, _: Principal = Depends(current_principal)) -> dict:
+    if department is not None and department not in {d.code for d in load_catalog().departments}:
+        raise Invalid(f"部门代码 {department} 不存在", field="department", location="query")
     return request.app.state.services.coordination.register(department)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
@@ -176,9 +177,12 @@ def visit(draw_id: str, body: VisitCreate, request: Request,
             summary="评价导出，按指定国家代码表给出等级代码：gbt39046（GB/T 39046—2020，1=非常满意…5=非常不满意）或 "
                     "haochaping（好差评数据接口，1=非常不满意…5=非常满意）；每条记录注明代码表")
 def export(request: Request, code_list: Literal["gbt39046", "haochaping"] = Query(description="代码表"),
-           period_start: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="评价日期起 YYYY-MM-DD"),
-           period_end: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="评价日期止 YYYY-MM-DD"),
+           period_start: dt.date | None = Query(None, description="评价日期起 YYYY-MM-DD"),
+           period_end: dt.date | None = Query(None, description="评价日期止 YYYY-MM-DD"),
            principal: Principal = Depends(require_roles(*OFFICE))) -> ExportRead:
+    if period_start and period_end and period_end < period_start:
+        raise Invalid("期间止日不能早于起日", field="period_end", location="query")
+    start, end = (d.isoformat() if d else None for d in (period_start, period_end))
     service = evaluation(request)
     records = []
     for entry in sorted(service.index.refresh().cases.values(), key=lambda c: c.case_id):
@@ -186,9 +190,9 @@ def export(request: Request, code_list: Literal["gbt39046", "haochaping"] = Quer
             continue
         case = service.case(entry.case_id)
         for rating in case.ratings:
-            if period_start and rating["rated_on"] < period_start or period_end and rating["rated_on"] > period_end:
+            if start and rating["rated_on"] < start or end and rating["rated_on"] > end:
                 continue
             records.append(export_record(case, rating, code_list))
     cl = CODE_LISTS[code_list]
-    return ExportRead(code_list=cl.describe(), period_start=period_start, period_end=period_end, count=len(records),
+    return ExportRead(code_list=cl.describe(), period_start=start, period_end=end, count=len(records),
                       records=records)

@@ -36,9 +36,9 @@ def period_of(period: str | None, start: date | None, end: date | None) -> Perio
         try:
             return Period.month(*parse_month(period))
         except ValueError as exc:
-            raise Invalid(str(exc), field="period") from None
+            raise Invalid(str(exc), field="period", location="query") from None
     if start and end and end < start:
-        raise Invalid("结束日期不能早于开始日期", field="to")
+        raise Invalid("结束日期不能早于开始日期", field="to", location="query")
     return Period(start, end)
 
 
@@ -47,7 +47,7 @@ def checked_department(department: str | None) -> str | None:
         try:
             load_catalog().department(department)
         except KeyError:
-            raise Invalid(f"部门代码“{department}”不在事项目录的部门中", field="department") from None
+            raise Invalid(f"部门代码“{department}”不在事项目录的部门中", field="department", location="query") from None
     return department
 
 
@@ -96,12 +96,12 @@ def _moment(text: str) -> datetime:
             return datetime.combine(date.fromisoformat(text), time.max, tzinfo=CHINA)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise Invalid("应为 ISO 8601 时刻（如 2026-10-01T09:00:00+08:00）或日期（YYYY-MM-DD）", field="as_of") from None
+        raise Invalid("应为 ISO 8601 时刻（如 2026-10-01T09:00:00+08:00）或日期（YYYY-MM-DD）", field="as_of", location="query") from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
     try:  # the history is ordered in UTC and shown in Beijing time: both must exist
         moment.astimezone(timezone.utc), moment.astimezone(CHINA)
     except OverflowError:
-        raise Invalid("时刻超出可表示的范围（0001-01-01 至 9999-12-31）", field="as_of") from None
+        raise Invalid("时刻超出可表示的范围（0001-01-01 至 9999-12-31）", field="as_of", location="query") from None
     return moment
 
 
@@ -168,9 +168,9 @@ def get_monthly(month: str, request: Request, format: Literal["json", "xlsx"] = 
     try:
         year, mon = parse_month(month)
     except ValueError as exc:
-        raise Invalid(str(exc), field="month") from None
+        raise Invalid(str(exc), field="month", location="path") from None
     if Period.month(year, mon).start > today(service.clock):
-        raise Invalid(f"{month} 尚未开始，不能生成月报", field="month")
+        raise Invalid(f"{month} 尚未开始，不能生成月报", field="month", location="path")
     cases, department = figure_scope(principal, service.cases(), checked_department(department))
     report = service.monthly(year, mon, department, cases)
     if format == "xlsx":

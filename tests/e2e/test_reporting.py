@@ -151,3 +151,14 @@ def test_monthly_report_of_the_running_month_is_provisional(api):
     mine = api.get("/reporting/monthly-reports/2026-09", "dept_fgw").json()
     assert [d["department"] for d in mine["departments"]] == ["fgw"] and mine["totals"] is None
     assert OTHER_CREDIT_CODE not in str(mine)
+
+
+def test_query_and_path_errors_name_where_the_field_was_sent(api):
+    r = api.get("/reporting/workloads?department=nope", "supervisor")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "department"]
+    r = api.get("/reporting/monthly-reports/2099-01", "supervisor")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["path", "month"]
+    r = api.get("/coordination/agent-register?department=nope", "supervisor")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "department"]
+    r = api.get("/evaluation/ratings/export?code_list=gbt39046&period_start=9999-99-99", "supervisor")
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "period_start"

@@ -87,8 +87,14 @@ class RoutingTransport(httpx.BaseTransport):
         headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"host"]
         routed = httpx.Request(request.method, url, headers=headers, content=request.read())
         response = self.inner.handle_request(routed)
-        response.read()
-        return response
+        try:
+            raw = b"".join(response.iter_raw())
+        finally:
+            response.close()
+        # A fresh response, so that the client reads (and times) it as one from any transport.
+        extensions = {k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")}
+        return httpx.Response(response.status_code, headers=response.headers, stream=httpx.ByteStream(raw),
+                              extensions=extensions)
 
 
 class RemoteRuntime:

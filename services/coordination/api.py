@@ -11,8 +11,9 @@ from shared.errors import Invalid
 from services.coordination import access
 from services.coordination.application import CoordinationService
 from services.coordination.schemas import (
-    CombinedServiceCreate, CompletionCreate, CrossLevelCreate, CrossLevelResult, ItemActionCreate,
-    JointReviewCreate, NotificationCreate, PlanPut, ReassignmentCreate, TerminationCreate,
+    CaseRead, CaseSummaryRead, CombinedServiceCreate, CombinedServiceCreated, CompletionCreate, CrossLevelCreate,
+    CrossLevelRead, CrossLevelResult, ItemActionCreate, ItemActionRead, JointReviewCreate, JointReviewCreated,
+    NotificationCreate, NotificationCreated, PlanPut, ReassignmentCreate, TerminationCreate,
 )
 from services.coordination.views import case_view, item_view
 
@@ -29,14 +30,14 @@ def read(service: CoordinationService, case, principal: Principal) -> dict:  # n
     return case_view(case, service.calendar, service.today(), service.warning_workdays, principal.role)
 
 
-@router.get("/cases", summary="我可查看的案件（申请单位：本单位案件；部门：涉及本部门事项的案件）")
+@router.get("/cases", response_model=list[CaseSummaryRead], summary="我可查看的案件（申请单位：本单位案件；部门：涉及本部门事项的案件）")
 def list_cases(request: Request, status_: str | None = Query(default=None, alias="status", description="open / completed / terminated"),
                principal: Principal = Depends(current_principal)) -> list[dict]:
     rows = coordination(request).case_summaries()
     return [r for r in rows if access.may_read(principal.actor, r) and status_ in (None, r["status"])]
 
 
-@router.get("/cases/{case_id}", summary="案件：状态、代办帮办员、申报计划（计划与实际）、各事项及其时限")
+@router.get("/cases/{case_id}", response_model=CaseRead, summary="案件：状态、代办帮办员、申报计划（计划与实际）、各事项及其时限")
 def get_case(case_id: str, request: Request, principal: Principal = Depends(current_principal)) -> dict:
     service = coordination(request)
     case = service.get(case_id)
@@ -44,7 +45,7 @@ def get_case(case_id: str, request: Request, principal: Principal = Depends(curr
     return read(service, case, principal)
 
 
-@router.post("/cases/{case_id}/reassignment", summary="变更案件代办帮办员（附理由）")
+@router.post("/cases/{case_id}/reassignment", response_model=CaseRead, summary="变更案件代办帮办员（附理由）")
 def reassign(case_id: str, body: ReassignmentCreate, request: Request,
              principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES, Role.supervisor, Role.admin))) -> dict:
     account = request.app.state.auth.accounts.get(body.username)
@@ -55,7 +56,7 @@ def reassign(case_id: str, body: ReassignmentCreate, request: Request,
     return read(service, service.reassign(principal.context(), case_id, agent, body.reason), principal)
 
 
-@router.put("/cases/{case_id}/plan", summary="编制项目申报计划（每次提交为新版本，旧版本保留）")
+@router.put("/cases/{case_id}/plan", response_model=CaseRead, summary="编制项目申报计划（每次提交为新版本，旧版本保留）")
 def put_plan(case_id: str, body: PlanPut, request: Request,
              principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
     steps = [{**s.model_dump(mode="json")} for s in body.steps]
@@ -63,7 +64,8 @@ def put_plan(case_id: str, body: PlanPut, request: Request,
     return read(service, service.set_plan(principal.context(), case_id, steps, body.note), principal)
 
 
-@router.post("/cases/{case_id}/items/{item_no}/actions", summary="办理事项（并联办理，各事项独立的状态与时限）")
+@router.post("/cases/{case_id}/items/{item_no}/actions", response_model=ItemActionRead,
+             summary="办理事项（并联办理，各事项独立的状态与时限）")
 def item_action(case_id: str, item_no: int, body: ItemActionCreate, request: Request,
                 principal: Principal = Depends(require_roles(*AGENTS))) -> dict:
     service = coordination(request)
@@ -73,7 +75,8 @@ def item_action(case_id: str, item_no: int, body: ItemActionCreate, request: Req
     return {"case_id": case_id, "case_status": case.status, "item": item}
 
 
-@router.post("/cases/{case_id}/notifications", status_code=status.HTTP_201_CREATED, summary="一次性告知（按事项列出全部申报要求）")
+@router.post("/cases/{case_id}/notifications", status_code=status.HTTP_201_CREATED, response_model=NotificationCreated,
+             summary="一次性告知（按事项列出全部申报要求）")
 def notify(case_id: str, body: NotificationCreate, request: Request,
            principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
     items = [i.model_dump() for i in body.items]
@@ -81,7 +84,7 @@ def notify(case_id: str, body: NotificationCreate, request: Request,
     return {"case_id": case_id, "notification_no": no}
 
 
-@router.post("/cases/{case_id}/joint-reviews", status_code=status.HTTP_201_CREATED,
+@router.post("/cases/{case_id}/joint-reviews", status_code=status.HTTP_201_CREATED, response_model=JointReviewCreated,
              summary="会商联审 / 联审联办工作会议（园区项目园区管委会参加）")
 def joint_review(case_id: str, body: JointReviewCreate, request: Request,
                  principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
@@ -97,7 +100,7 @@ def joint_review(case_id: str, body: JointReviewCreate, request: Request,
     return {"case_id": case_id, "review_no": no}
 
 
-@router.post("/cases/{case_id}/combined-services", status_code=status.HTTP_201_CREATED,
+@router.post("/cases/{case_id}/combined-services", status_code=status.HTTP_201_CREATED, response_model=CombinedServiceCreated,
              summary="标记多评合一、多图联审、联合验收")
 def combined(case_id: str, body: CombinedServiceCreate, request: Request,
              principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
@@ -105,7 +108,7 @@ def combined(case_id: str, body: CombinedServiceCreate, request: Request,
     return {"case_id": case_id, "marker_no": no}
 
 
-@router.post("/cases/{case_id}/cross-level-requests", status_code=status.HTTP_201_CREATED,
+@router.post("/cases/{case_id}/cross-level-requests", status_code=status.HTTP_201_CREATED, response_model=CrossLevelRead,
              summary="跨层级审批事项服务协办单（附件7）")
 def cross_level(case_id: str, body: CrossLevelCreate, request: Request, idempotency_key: str | None = KEY,
                 principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
@@ -117,7 +120,7 @@ def cross_level(case_id: str, body: CrossLevelCreate, request: Request, idempote
     return {"case_id": case_id, "request_id": rid, **case.cross_level[rid]}
 
 
-@router.post("/cases/{case_id}/cross-level-requests/{request_id}/result", summary="登记协办结果")
+@router.post("/cases/{case_id}/cross-level-requests/{request_id}/result", response_model=CrossLevelRead, summary="登记协办结果")
 def cross_level_result(case_id: str, request_id: str, body: CrossLevelResult, request: Request,
                        principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
     case = coordination(request).answer_cross_level(
@@ -126,7 +129,7 @@ def cross_level_result(case_id: str, request_id: str, body: CrossLevelResult, re
     return {"case_id": case_id, "request_id": request_id, **case.cross_level[request_id]}
 
 
-@router.post("/cases/{case_id}/completion", summary="办结（附件8 办结单）：全部委托事项办结后")
+@router.post("/cases/{case_id}/completion", response_model=CaseRead, summary="办结（附件8 办结单）：全部委托事项办结后")
 def completion(case_id: str, body: CompletionCreate, request: Request,
                principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
     if body.materials_returned is not True:
@@ -135,7 +138,7 @@ def completion(case_id: str, body: CompletionCreate, request: Request,
     return read(service, service.complete(principal.context(), case_id, body.note), principal)
 
 
-@router.post("/cases/{case_id}/termination", summary="终止代办帮办（附件10 终止单）")
+@router.post("/cases/{case_id}/termination", response_model=CaseRead, summary="终止代办帮办（附件10 终止单）")
 def termination(case_id: str, body: TerminationCreate, request: Request,
                 principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
     service = coordination(request)

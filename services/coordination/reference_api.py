@@ -12,13 +12,15 @@ from shared.contracts import Role
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.reference import load_catalog
 from shared.workcalendar import PACKAGE_YEARS, load_calendar, read_overrides, save_overrides
-from services.coordination.schemas import CalendarPut, RegisterChangeCreate
+from services.coordination.schemas import (
+    CalendarPut, CalendarRead, CatalogItemRead, RegisterChangeCreate, RegisterChangeRead, RegisterRead,
+)
 
 router = APIRouter(prefix="/coordination", tags=["coordination: reference"])
 YEAR = Path(ge=2000, le=2100, description="年份")
 
 
-@router.get("/catalog", summary="帮您办代办帮办服务事项目录（附件2，含勘误）与负责人员（附件11）")
+@router.get("/catalog", response_model=list[CatalogItemRead], summary="帮您办代办帮办服务事项目录（附件2，含勘误）与负责人员（附件11）")
 def catalog(_: Principal = Depends(current_principal)) -> list[dict]:
     c = load_catalog()
     rows = []
@@ -34,12 +36,12 @@ def catalog(_: Principal = Depends(current_principal)) -> list[dict]:
     return rows
 
 
-@router.get("/calendar/{year}", summary="某年的工作日历：是否为预估、调休表")
+@router.get("/calendar/{year}", response_model=CalendarRead, summary="某年的工作日历：是否为预估、调休表")
 def get_calendar(request: Request, year: int = YEAR, _: Principal = Depends(current_principal)) -> dict:
     return _calendar_view(request.app.state.runtime.calendar, year)
 
 
-@router.put("/calendar/overrides/{year}", summary="录入某年的法定节假日与调休安排（管理员）；保存后立即生效")
+@router.put("/calendar/overrides/{year}", response_model=CalendarRead, summary="录入某年的法定节假日与调休安排（管理员）；保存后立即生效")
 def put_calendar(body: CalendarPut, request: Request, year: int = YEAR,
                  _: Principal = Depends(require_roles(Role.admin))) -> dict:
     for day in body.overrides:
@@ -75,14 +77,14 @@ def _calendar_view(calendar, year: int) -> dict:  # noqa: ANN001
     }
 
 
-@router.get("/agent-register", summary="代办帮办人员登记表（附件11 及其调整登记报备）")
+@router.get("/agent-register", response_model=RegisterRead, summary="代办帮办人员登记表（附件11 及其调整登记报备）")
 def get_register(request: Request, department: str | None = None, _: Principal = Depends(current_principal)) -> dict:
     if department is not None and department not in {d.code for d in load_catalog().departments}:
         raise Invalid(f"部门代码 {department} 不存在", field="department", location="query")
     return request.app.state.services.coordination.register(department)
 
 
-@router.post("/agent-register/{department}/changes", status_code=201, summary="代办帮办人员调整登记报备")
+@router.post("/agent-register/{department}/changes", status_code=201, response_model=RegisterChangeRead, summary="代办帮办人员调整登记报备")
 def register_change(department: str, body: RegisterChangeCreate, request: Request,
                     principal: Principal = Depends(require_roles(Role.window_agent, Role.supervisor, Role.admin,
                                                                  Role.department_agent))) -> dict:

@@ -19,12 +19,17 @@ from services.reporting.assessment import scorecard
 from services.reporting.caseview import CASE_STATUS_LABELS
 from services.reporting.figures import satisfaction, workloads
 from services.reporting.periods import Period, parse_month
+from services.reporting.schemas import (
+    AssessmentRead, CaseListRead, CaseViewRead, HistoryRead, MonthlyReportRead, SatisfactionRead, WorkloadsRead,
+)
 from services.reporting.service import ReportingService
 from services.reporting.xlsx import monthly_workbook
 
 router = APIRouter(prefix="/reporting", tags=["reporting"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CaseStatus = Literal[tuple(CASE_STATUS_LABELS)]  # type: ignore[valid-type]
+XLSX_RESPONSE = {200: {"description": "月报：JSON（MonthlyReportRead），或 ?format=xlsx 时的 .xlsx 工作簿（附件下载）",
+                       "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 def reporting(request: Request) -> ReportingService:
@@ -63,14 +68,14 @@ def visible_case(service: ReportingService, principal: Principal, case_id: str) 
     return case
 
 
-@router.get("/cases/{case_id}", summary="案件全景：来自各服务的全部信息（最终一致）")
+@router.get("/cases/{case_id}", response_model=CaseViewRead, summary="案件全景：来自各服务的全部信息（最终一致）")
 def get_case(case_id: str, request: Request, principal: Principal = Depends(require_roles(*CASE_READERS))) -> dict:
     service = reporting(request)
     basis = service.basis()
     return show(principal, visible_case(service, principal, case_id), basis.today, basis)
 
 
-@router.get("/cases/{case_id}/history",
+@router.get("/cases/{case_id}/history", response_model=HistoryRead,
             summary="案件审计历史：各服务全部事件按序排列；as_of 给出该时刻的案件状态")
 def history(case_id: str, request: Request,
             as_of: str | None = Query(default=None, description="时刻（ISO 8601）或日期（YYYY-MM-DD，指当日终了）；无时区按北京时间"),
@@ -105,7 +110,7 @@ def _moment(text: str) -> datetime:
     return moment
 
 
-@router.get("/cases", summary="案件列表（筛选：状态、部门、服务点、是否超期、期间（按申请日期））")
+@router.get("/cases", response_model=CaseListRead, summary="案件列表（筛选：状态、部门、服务点、是否超期、期间（按申请日期））")
 def list_cases(request: Request, status: CaseStatus | None = Query(default=None, description="案件状态"),
                department: str | None = Query(default=None, description="部门代码：含该部门事项的案件"),
                service_point: Literal["district", "park"] | None = Query(default=None),
@@ -132,7 +137,7 @@ def list_cases(request: Request, status: CaseStatus | None = Query(default=None,
     return {"total": len(rows), "limit": limit, "offset": offset, "items": rows[offset:offset + limit]}
 
 
-@router.get("/workloads", summary="部门与代办帮办人员工作量：在办、临期、超期、按时办结")
+@router.get("/workloads", response_model=WorkloadsRead, summary="部门与代办帮办人员工作量：在办、临期、超期、按时办结")
 def get_workloads(request: Request, department: str | None = Query(default=None), period: str | None = PERIOD,
                   start: date | None = FROM, end: date | None = TO,
                   principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
@@ -141,7 +146,7 @@ def get_workloads(request: Request, department: str | None = Query(default=None)
     return workloads(cases, service.basis(), period_of(period, start, end), department)
 
 
-@router.get("/satisfaction", summary="好差评统计（口径见 DOMAIN.md；好评是否含基本满意由设置决定）")
+@router.get("/satisfaction", response_model=SatisfactionRead, summary="好差评统计（口径见 DOMAIN.md；好评是否含基本满意由设置决定）")
 def get_satisfaction(request: Request, department: str | None = Query(default=None),
                      channel: RatingChannel | None = Query(default=None, description="评价渠道"),
                      period: str | None = PERIOD, start: date | None = FROM, end: date | None = TO,
@@ -151,7 +156,7 @@ def get_satisfaction(request: Request, department: str | None = Query(default=No
     return satisfaction(cases, service.basis(), period_of(period, start, end), department, channel)
 
 
-@router.get("/assessment", summary="部门“放管服”考核评分卡（含计分公式）")
+@router.get("/assessment", response_model=AssessmentRead, summary="部门“放管服”考核评分卡（含计分公式）")
 def get_assessment(request: Request, department: str | None = Query(default=None), period: str | None = PERIOD,
                    start: date | None = FROM, end: date | None = TO,
                    principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
@@ -160,10 +165,11 @@ def get_assessment(request: Request, department: str | None = Query(default=None
     return scorecard(cases, service.basis(), period_of(period, start, end), department)
 
 
-@router.get("/monthly-reports/{month}", summary="月报（JSON；?format=xlsx 下载工作簿）：次月1日起可生成，15日前报送")
+@router.get("/monthly-reports/{month}", response_model=MonthlyReportRead, responses=XLSX_RESPONSE,
+            summary="月报（JSON；?format=xlsx 下载工作簿）：次月1日起可生成，15日前报送")
 def get_monthly(month: str, request: Request, format: Literal["json", "xlsx"] = Query(default="json"),
                 department: str | None = Query(default=None),
-                principal: Principal = Depends(require_roles(*FIGURE_READERS))):
+                principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict | Response:
     service = reporting(request)
     try:
         year, mon = parse_month(month)

@@ -1,0 +1,409 @@
+"""Response bodies of the reporting API (read-only views; reporting takes no request bodies)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, Field
+
+from shared.read_models import ActorRead, AgentRead, ApplicantRead, Number
+from services.coordination.schemas import (
+    CombinedServiceRead, CrossLevelRequestRead, JointReviewRead, NotificationEntry, PlanStepRead,
+)
+
+# -- the case view ---------------------------------------------------------------------------
+
+
+class CommitmentRead(BaseModel):
+    signed_by: str = Field(description="项目经办人签字")
+    signed_at: str = Field(description="签署时刻（ISO 8601）")
+
+
+class AcceptedDecisionRead(BaseModel):
+    decision: Literal["accepted"] = Field(description="受理")
+    by: ActorRead
+    at: str = Field(description="时刻（ISO 8601）")
+
+
+class ClosingDecisionRead(BaseModel):
+    decision: Literal["rejected", "withdrawn"] = Field(description="rejected 不予受理, withdrawn 申请人撤回")
+    by: ActorRead
+    at: str = Field(description="时刻（ISO 8601）")
+    reason: str | None = Field(description="不予受理或撤回的原因")
+
+
+class AgentChangeRead(BaseModel):
+    from_: AgentRead = Field(alias="from", description="原代办帮办员")
+    to: AgentRead = Field(description="新代办帮办员")
+    reason: str = Field(description="变更原因")
+    at: str = Field(description="时刻（ISO 8601）")
+
+
+class ViewItemRead(BaseModel):
+    """An item as the read side keeps it, flagged near or past due at the view's date."""
+
+    item_no: int = Field(description="事项编号")
+    name: str = Field(description="事项名称")
+    department: str = Field(description="承办部门代码")
+    stage: int = Field(description="工程建设阶段")
+    promised_days: int = Field(description="承诺时限（工作日）")
+    statutory_days: int = Field(description="法定时限（工作日）")
+    assignees: list[str] = Field(description="承办的代办帮办人员姓名")
+    assignee_gap: bool = Field(description="无代办帮办人员，由部门兜底")
+    status: str = Field(description="办理状态")
+    status_label: str | None = Field(description="办理状态（中文）")
+    accepted_on: str | None = Field(description="受理日期")
+    due_date: str | None = Field(description="承诺办结日期")
+    due_date_estimated: bool = Field(description="截止日期按预估的工作日历计算")
+    paused: bool = Field(description="计时暂停（补正、特别程序）")
+    paused_workdays: int = Field(description="暂停的工作日数")
+    missing_materials: list[str] = Field(description="所缺（或须补正的）材料")
+    concluded_on: str | None = Field(description="办结或撤回日期")
+    on_time: bool | None = Field(description="按时办结；未办结或撤回时为 null")
+    warned_on: str | None = Field(description="最近一次临期提醒日期")
+    overdue_on: str | None = Field(description="最近一次超期标记日期")
+    actions: int = Field(description="办理操作次数")
+    last_actor: str | None = Field(description="最近办理人账号")
+    overdue: bool = Field(description="在查看日已超期（在办、未暂停、已过截止日期）")
+    near_due: bool = Field(description="在查看日临期")
+
+
+class PlanSnapshotRead(BaseModel):
+    version: int = Field(description="计划版本")
+    steps: list[PlanStepRead]
+    note: str | None = Field(description="说明")
+    set_at: str = Field(description="编制时刻（ISO 8601）")
+
+
+class CompletionRead(BaseModel):
+    completed_on: str = Field(description="办结日期")
+    note: str | None = Field(description="说明")
+    materials_returned: bool = Field(description="有关资料已移交申请单位")
+    by: ActorRead
+
+
+class TerminationRead(BaseModel):
+    terminated_on: str = Field(description="终止日期")
+    reason: str = Field(description="终止原因")
+    reason_code: str = Field(description="终止原因分类")
+    by: ActorRead
+
+
+class RaterRead(BaseModel):
+    kind: str = Field(description="applicant_account 申请人账号, recorded_by_agent 代办帮办员代录, system 系统默认")
+    username: str | None = Field(description="评价账号")
+    name: str | None = Field(description="评价人姓名（实名评价）")
+    phone: str | None = Field(description="评价人联系电话")
+    enterprise: str | None = Field(description="统一社会信用代码")
+
+
+class ViewRatingRead(BaseModel):
+    rating_no: int = Field(description="评价序号")
+    level: str = Field(description="满意度")
+    channel: str | None = Field(description="评价渠道；系统默认评价为 null")
+    comment: str | None = Field(description="意见及建议")
+    real_name: bool = Field(description="实名评价")
+    follow_up: bool = Field(description="追评")
+    defaulted: bool = Field(description="系统默认评价")
+    rated_on: str = Field(description="评价日期")
+    bad: bool = Field(description="差评")
+    rater: RaterRead
+
+
+class FollowUpCallRead(BaseModel):
+    on_date: str = Field(description="回访日期")
+    reached: bool | None = Field(description="电话是否接通")
+
+
+class RectificationStepRead(BaseModel):
+    action: str = Field(description="整改操作")
+    to_state: str = Field(description="操作后的状态")
+    on_date: str = Field(description="日期")
+    note: str | None = Field(description="说明")
+    by: str = Field(description="操作人账号")
+
+
+class ViewRectificationRead(BaseModel):
+    rectification_id: str = Field(description="整改编号")
+    rating_no: int = Field(description="差评的评价序号")
+    level: str = Field(description="满意度")
+    real_name: bool = Field(description="实名差评")
+    opened_on: str = Field(description="开立日期")
+    due_date: str = Field(description="整改期限")
+    workdays: int = Field(description="整改时限（工作日）")
+    department: str = Field(description="开立时的责任部门代码")
+    departments: list[str] = Field(description="责任部门代码（核实后按所涉事项确定）")
+    agent: AgentRead = Field(description="责任人")
+    state: str = Field(description="整改状态")
+    rectified_on: str | None = Field(description="整改完成日期")
+    finished_on: str | None = Field(description="结束日期（整改完成、无效、无法整改或关闭）")
+    late: bool = Field(description="在期限之后完成")
+    overdue_on: str | None = Field(description="标记整改超期的日期")
+    follow_up_calls: list[FollowUpCallRead] = Field(description="实名差评回访电话")
+    feedbacks: int = Field(description="向评价人反馈的次数")
+    actions: list[RectificationStepRead] = Field(description="整改记录")
+
+
+Decision = Annotated[Union[AcceptedDecisionRead, ClosingDecisionRead], Field(discriminator="decision")]
+
+
+class CaseViewRead(BaseModel):
+    """The case on one page, from every service's events (eventually consistent).
+
+    Parts a service has not reported yet are null or empty.  Personal data is masked for roles
+    that do not need it."""
+
+    case_id: str = Field(description="案件编号")
+    status: str | None = Field(description="submitted 已申请, accepted 已受理, rejected 不予受理, withdrawn 已撤回, "
+                                           "in_progress 办理中, completed 已办结, terminated 已终止")
+    status_label: str | None = Field(description="案件状态（中文）")
+    channel: str | None = Field(description="受理渠道")
+    service_point: str | None = Field(description="服务点：district, park")
+    routing_reason: str | None = Field(description="分派服务点的理由")
+    applicant: ApplicantRead | None = Field(description="申请单位")
+    enterprise: str | None = Field(description="申请单位统一社会信用代码")
+    unit: dict | None = Field(description="申请单位信息（附件4，申请时所填）")
+    project: dict | None = Field(description="项目信息（附件4，申请时所填）")
+    requested_items: list[int] = Field(description="申请代办的事项编号")
+    departments: list[str] = Field(description="涉及的部门代码")
+    submitted_at: str | None = Field(description="申请时刻（ISO 8601）")
+    recorded_by: ActorRead | None = Field(description="登记申请的账号（申请人或代录的代办帮办员）")
+    delegation: dict | None = Field(description="现行授权委托书（附件5，委托书事件的数据与签署时刻）")
+    delegations: int = Field(description="签署委托书的次数")
+    commitment: CommitmentRead | None = Field(description="承诺书（附件6）")
+    accepted_at: str | None = Field(description="受理时刻")
+    decision: Decision | None = Field(description="受理、不予受理或撤回")
+    case_agent: AgentRead | None = Field(description="案件代办帮办员")
+    agent_changes: list[AgentChangeRead] = Field(description="代办帮办员变更")
+    opened_on: str | None = Field(description="开案日期")
+    items: list[ViewItemRead] = Field(description="委托事项")
+    plan: PlanSnapshotRead | None = Field(description="当前申报计划")
+    notifications: list[NotificationEntry] = Field(description="一次性告知")
+    joint_reviews: list[JointReviewRead] = Field(description="会商联审")
+    combined_services: list[CombinedServiceRead] = Field(description="多评合一、多图联审、联合验收")
+    cross_level_requests: list[CrossLevelRequestRead] = Field(description="跨层级协办单")
+    concluded_on: str | None = Field(description="办结、终止、不予受理或撤回的日期")
+    outcome: str | None = Field(description="completed 或 terminated")
+    completion: CompletionRead | None = Field(description="办结单")
+    termination: TerminationRead | None = Field(description="终止单")
+    rating_invited_on: str | None = Field(description="邀请评价时的办结（终止）日期")
+    ratings: list[ViewRatingRead] = Field(description="评价（含追评）")
+    rectifications: list[ViewRectificationRead] = Field(description="差评整改")
+    follow_up_visits: list[dict] = Field(description="抽样回访记录（回访事件的数据）")
+    event_count: int = Field(description="案件的事件数")
+    first_event_at: str | None = Field(description="第一个事件的时刻")
+    last_event_at: str | None = Field(description="最后一个事件的时刻")
+    overdue_items: int = Field(description="在查看日已超期的事项数")
+
+
+class CaseRowRead(BaseModel):
+    case_id: str = Field(description="案件编号")
+    status: str | None = Field(description="案件状态")
+    status_label: str | None = Field(description="案件状态（中文）")
+    channel: str | None = Field(description="受理渠道")
+    service_point: str | None = Field(description="服务点")
+    applicant: str | None = Field(description="申请单位名称")
+    project: str | None = Field(description="项目名称")
+    case_agent: AgentRead | None = Field(description="案件代办帮办员")
+    departments: list[str] = Field(description="涉及的部门代码")
+    submitted_at: str | None = Field(description="申请时刻")
+    opened_on: str | None = Field(description="开案日期")
+    concluded_on: str | None = Field(description="结束日期")
+    items: int = Field(description="委托事项数")
+    items_concluded: int = Field(description="已办结或撤回的事项数")
+    overdue_items: int = Field(description="今日已超期的事项数")
+    rating: str | None = Field(description="首次评价的满意度")
+    open_rectifications: int = Field(description="未结束的差评整改数")
+
+
+class CaseListRead(BaseModel):
+    total: int = Field(description="符合条件的案件数")
+    limit: int
+    offset: int
+    items: list[CaseRowRead] = Field(description="按申请时刻由新到旧")
+
+
+class HistoryEventRead(BaseModel):
+    event_id: str = Field(description="事件编号（同一领域事件恒定）")
+    service: Literal["intake", "coordination", "evaluation"] = Field(description="发布事件的服务")
+    position: int = Field(description="在发布服务事件日志中的位置")
+    type: str = Field(description="事件类型 <service>.<EventName>")
+    schema_version: int = Field(description="数据结构版本")
+    occurred_at: str = Field(description="发生时刻（ISO 8601）")
+    actor: ActorRead = Field(description="操作人")
+    on_behalf_of: str | None = Field(description="代谁操作")
+    channel: str | None = Field(description="渠道")
+    data: dict = Field(description="事件数据（见 docs/events.md 中该事件类型的结构）")
+
+
+class HistoryRead(BaseModel):
+    case_id: str = Field(description="案件编号")
+    as_of: str | None = Field(description="查询的时刻；不带 as_of 时为 null")
+    case: CaseViewRead = Field(description="该时刻的案件")
+    event_count: int = Field(description="至该时刻的事件数")
+    events: list[HistoryEventRead] = Field(description="各服务的事件，按时间、服务（intake < coordination < evaluation）、位置排序")
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+
+class PeriodRead(BaseModel):
+    start: str | None = Field(description="起始日期（含）；不限时为 null")
+    end: str | None = Field(description="截止日期（含）；不限时为 null")
+
+
+class RateRead(BaseModel):
+    value: Number | None = Field(description="比率（0–1，四位小数）；分母为0时为 null")
+    numerator: int = Field(description="分子")
+    denominator: int = Field(description="分母")
+
+
+class _Load(BaseModel):
+    open_cases: int = Field(description="在办案件")
+    open_items: int = Field(description="在办事项")
+    near_due_items: int = Field(description="临期事项")
+    past_due_items: int = Field(description="已超期在办事项")
+    concluded_items: int = Field(description="期间内办结的事项")
+    concluded_on_time: int = Field(description="其中按时办结")
+    concluded_late: int = Field(description="其中超期办结")
+
+
+class _DepartmentKey(BaseModel):
+    department: str = Field(description="部门代码")
+
+
+class DepartmentLoadRead(_Load, _DepartmentKey):
+    pass
+
+
+class _AgentKey(_DepartmentKey):
+    agent: str = Field(description="代办帮办人员姓名（未配置时为“（未配置代办帮办人员）”）")
+
+
+class AgentLoadRead(_Load, _AgentKey):
+    pass
+
+
+class CaseAgentLoadRead(BaseModel):
+    username: str = Field(description="案件代办帮办员账号")
+    name: str | None = Field(description="姓名")
+    service_point: str = Field(description="服务点")
+    open_cases: int = Field(description="在办案件")
+    concluded_cases: int = Field(description="期间内办结或终止的案件")
+
+
+class WorkloadsRead(BaseModel):
+    as_of: str = Field(description="基准日（今日）")
+    period: PeriodRead
+    departments: list[DepartmentLoadRead] = Field(description="各部门")
+    agents: list[AgentLoadRead] = Field(description="各部门的代办帮办人员")
+    case_agents: list[CaseAgentLoadRead] = Field(description="案件代办帮办员（服务点）；按部门筛选时为空")
+
+
+class SatisfactionRead(BaseModel):
+    """好差评 figures over first ratings (追评 counted apart)."""
+
+    period: PeriodRead
+    department: str | None = Field(description="部门筛选")
+    channel: str | None = Field(description="评价渠道筛选")
+    good_levels: list[str] = Field(description="计为好评的满意度")
+    ratings: int = Field(description="首次评价数")
+    follow_up_ratings: int = Field(description="追评数")
+    defaulted_ratings: int = Field(description="系统默认评价数")
+    by_level: dict[str, int] = Field(description="各满意度的评价数")
+    by_channel: dict[str, int] = Field(description="各渠道的评价数（系统默认评价为 system_default）")
+    by_department: dict[str, int] = Field(description="各部门（案件涉及）的评价数")
+    by_agent: dict[str, int] = Field(description="各案件代办帮办员的评价数")
+    by_item: dict[str, int] = Field(description="各事项编号的评价数")
+    good_rate: RateRead = Field(description="好评率")
+    bad_rate: RateRead = Field(description="差评率")
+    rectifications: int = Field(description="差评整改数")
+    invalid_bad_ratings: int = Field(description="无效差评数")
+    rectification_rate: RateRead = Field(description="差评整改率（无效差评不计入分母）")
+    real_name_follow_up_rate: RateRead = Field(description="实名差评回访率")
+    rating_rate: RateRead = Field(description="评价率")
+    active_rating_rate: RateRead = Field(description="主动评价率（不含系统默认评价）")
+    overdue_rectifications: int = Field(description="整改超期数")
+    mean_rectification_workdays: Number | None = Field(description="平均整改用时（工作日）")
+    on_time_rate: RateRead = Field(description="按时办结率")
+
+
+class OverdueControlRead(BaseModel):
+    value: Number | None = Field(description="超期控制率；无经办事项时为 null")
+    overdue_items: int = Field(description="超期事项")
+    handled_items: int = Field(description="经办事项")
+
+
+class IndicatorsRead(BaseModel):
+    on_time: RateRead = Field(description="按时办结率")
+    overdue: OverdueControlRead = Field(description="超期控制率")
+    satisfaction: RateRead = Field(description="好评率")
+    rectification: RateRead = Field(description="差评整改率")
+    follow_up: RateRead = Field(description="实名差评回访率")
+
+
+class ScorecardRowRead(BaseModel):
+    department: str = Field(description="部门代码")
+    department_name: str = Field(description="部门名称")
+    indicators: IndicatorsRead
+    applicable: list[str] = Field(description="适用（分母不为0）的指标")
+    score: Number | None = Field(description="得分（满分100）；无适用指标时为 null")
+    rank: int | None = Field(description="名次；无得分时为 null")
+    overdue_items: int = Field(description="超期事项")
+
+
+class FormulaRead(BaseModel):
+    score: str = Field(description="计分公式")
+    indicators: dict[str, str] = Field(description="各指标的定义")
+    not_applicable: str = Field(description="不适用指标的处理")
+    weights: dict[str, Number] = Field(description="各指标的权重")
+
+
+class AssessmentRead(BaseModel):
+    period: PeriodRead
+    as_of: str = Field(description="基准日")
+    formula: FormulaRead
+    departments: list[ScorecardRowRead] = Field(description="各部门的评分卡")
+
+
+class MonthlyFiguresRead(BaseModel):
+    cases_opened: int = Field(description="新开案件")
+    cases_completed: int = Field(description="办结案件")
+    cases_terminated: int = Field(description="终止案件")
+    cases_open_at_end: int = Field(description="月末在办案件")
+    items_accepted: int = Field(description="受理事项")
+    items_concluded: int = Field(description="办结事项")
+    deadlines_kept: int = Field(description="按时办结")
+    deadlines_missed: int = Field(description="超期办结")
+    items_open_at_end: int = Field(description="月末在办事项")
+    items_overdue_at_end: int = Field(description="月末已超期事项")
+    ratings: int = Field(description="评价数")
+    good_ratings: int = Field(description="好评数")
+    bad_ratings: int = Field(description="差评数")
+    good_rate: RateRead = Field(description="好评率")
+    rectifications_opened: int = Field(description="差评整改开立")
+    rectifications_completed: int = Field(description="整改完成")
+    rectifications_overdue: int = Field(description="整改超期")
+    progress: str = Field(description="工作进展（文字）")
+
+
+class _NamedDepartment(_DepartmentKey):
+    department_name: str = Field(description="部门名称")
+
+
+class MonthlyDepartmentRead(MonthlyFiguresRead, _NamedDepartment):
+    pass
+
+
+class MonthlyReportRead(BaseModel):
+    month: str = Field(description="月份 YYYY-MM")
+    period: PeriodRead
+    ready_from: str = Field(description="正式月报可生成的日期（次月1日）")
+    due_by: str = Field(description="报送期限（次月15日）")
+    generated_on: str = Field(description="生成日期")
+    status: Literal["provisional", "final"] = Field(description="provisional 临时（月份未结束）, final 正式")
+    status_label: str = Field(description="状态说明")
+    totals: MonthlyFiguresRead | None = Field(description="合计；按部门生成时为 null")
+    departments: list[MonthlyDepartmentRead] = Field(description="各部门")
+    satisfaction: SatisfactionRead = Field(description="好差评统计")
+    assessment: AssessmentRead = Field(description="评分卡")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Callable, TypeVar
-from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -14,14 +13,12 @@ from shared.clock import today
 from shared.errors import Invalid, NotFound
 from shared.reference import load_catalog
 from shared.workcalendar import WorkCalendar, load_calendar
-from services.coordination import access, consumers
+from services.coordination import access, consumers, crosslevel
 from services.coordination.domain import OPEN, Case
 from services.coordination.index import LogIndex
 from services.coordination.register import AgentRegisterChange, effective_assignees, register_case_id
 
 T = TypeVar("T")
-REGION = "海南区（150303）"
-CROSS_LEVEL_WORKDAYS = 10  # 协办单的答复时限（工作日）：种子未规定，取10个工作日，可在此调整
 
 
 class CoordinationService(ServiceApplication):
@@ -123,24 +120,15 @@ class CoordinationService(ServiceApplication):
 
         def run(c: Case, m: dict) -> str:
             access.require_case_agent(ctx.actor, c, "提出跨层级协办")
-            c._check_items(items)
-            for rid, r in c.cross_level.items():  # natural key: the same request again
-                if not idempotency_key and (r["items"], r["reason"], r["requested_unit"]) == (items, reason, requested_unit):
-                    return rid
-            rid = (f"XL{uuid5(NAMESPACE_URL, f'{case_id}:{idempotency_key}').hex[:10].upper()}" if idempotency_key
-                   else f"XL{len(c.cross_level) + 1:03d}-{case_id}")
-            on = self.today()
-            due = self.calendar.add_workdays(on, CROSS_LEVEL_WORKDAYS)
-            point = catalog.service_point(c.service_point)
-            c.request_cross_level(rid, {
-                "project_name": c.project["name"], "region": REGION,
-                "helper": {"name": c.case_agent.get("name") or c.case_agent["username"], "phone": agent_phone},
-                "requested_on": on.isoformat(), "project_contact": project_contact, "items": items,
-                "item_names": [catalog.item(n).name for n in items], "reason": reason,
-                "required_documents": required_documents, "requested_unit": requested_unit,
-                "local_center": f"{point.name}（{c.case_agent.get('name') or c.case_agent['username']}）",
-                "remark": remark, "due_date": due.date.isoformat(), "due_date_estimated": due.estimated,
-            }, m)
+            c.check_items(items)
+            same = None if idempotency_key else crosslevel.same_request(c, items, reason, requested_unit)
+            if same is not None:
+                return same  # natural key: the same request again
+            rid = crosslevel.new_request_id(c, idempotency_key)
+            c.request_cross_level(rid, crosslevel.request_fields(
+                c, catalog, self.calendar, self.today(), items=items, reason=reason,
+                required_documents=required_documents, requested_unit=requested_unit,
+                project_contact=project_contact, agent_phone=agent_phone, remark=remark), m)
             return rid
         return self._update(ctx, case_id, run)
 

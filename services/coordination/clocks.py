@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Protocol
 
+from services.coordination.items import PAUSED
+
 Pause = tuple[str, str | None]  # ISO start, ISO end (None: still paused)
 
 
@@ -93,3 +95,14 @@ def case_clock(calendar: Calendar, opened_on: str, items: list[dict], end: dt.da
         "paused_workdays": paused, "net_workdays": elapsed - paused,
         "due_date": latest[0], "due_date_estimated": any(e for _, e in dues),
     }
+
+
+def next_pauses(pauses: list, from_status: str, to_status: str, accepted_on: str | None, on: str) -> list[list]:
+    """Pause intervals after a transition: a pause ends on leaving a paused state, starts on entering one
+    (only once the clock has started, i.e. after acceptance)."""
+    result = [list(p) for p in pauses]
+    if from_status in PAUSED and result and result[-1][1] is None:
+        result[-1][1] = on
+    if to_status in PAUSED and accepted_on:
+        result.append([on, None])
+    return result

@@ -3,6 +3,11 @@
 Case states: open (办理中) → completed (已办结) | terminated (已终止).  Items run in parallel, each
 with the state machine of :mod:`services.coordination.items` and the clock of
 :mod:`services.coordination.clocks`.  The calendar and "today" are passed in (pure domain).
+
+The aggregate and its events stay here (their stored topics are ``services.coordination.domain:Case.<Event>``);
+the rules it applies live beside it: :mod:`~services.coordination.actions` (item actions),
+:mod:`~services.coordination.plan`, :mod:`~services.coordination.joint` (会商联审, 联合服务),
+:mod:`~services.coordination.crosslevel` (协办单), :mod:`~services.coordination.closure` (办结, 终止).
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from eventsourcing.domain import Aggregate, event
 
 from shared.application import stable_id
 from shared.errors import Conflict, Invalid, NotFound
+from services.coordination import closure as closing, crosslevel, joint
 from services.coordination import items as sm
-from services.coordination.clocks import item_due
+from services.coordination.actions import apply_item_change, check_deficiency, recorded_missing, retry_key
+from services.coordination.clocks import item_due, next_pauses, warning_date
 from services.coordination.plan import normalise_plan
 
 OPEN, COMPLETED, TERMINATED = "open", "completed", "terminated"
@@ -85,28 +92,15 @@ class Case(Aggregate):
             today: dt.date, calendar, meta: dict) -> bool:  # noqa: ANN001
         self._require_open("办理事项")
         item = self.item(item_no)
-        if item["last"] == _last(action, note, missing_materials, until):
+        if item["last"] == retry_key(action, note, missing_materials, until):
             return False  # a retry of the action just recorded
         t = sm.plan_transition(action, item["status"], item["resume_to"], bool(item["accepted_on"]))
         if action == "accept_with_deficiency":
-            if not missing_materials:
-                raise Invalid("容缺受理须列出所缺材料", field="missing_materials")
-            if not until:
-                raise Invalid("容缺受理须写明补齐材料的承诺日期", field="until")
-            if until < today.isoformat():
-                raise Invalid("承诺补齐日期不能早于今天", field="until")
+            check_deficiency(missing_materials, until, today)
         accepted_on = today.isoformat() if t.starts_clock else item["accepted_on"]
-        pauses = _next_pauses(item["pauses"], t.from_status, t.to_status, accepted_on, today.isoformat())
+        pauses = next_pauses(item["pauses"], t.from_status, t.to_status, accepted_on, today.isoformat())
         due = item_due(calendar, accepted_on, item["promised_days"], pauses, today)
-        deficiency = item["deficiency"]
-        if action == "accept_with_deficiency":
-            deficiency = {"missing_materials": list(missing_materials), "until": until}
-        elif action == "correction_done" and t.from_status == sm.DEFICIENT:
-            deficiency = None  # 容缺材料已补齐
-        if action == "request_correction":
-            missing, promised = list(missing_materials), None
-        else:
-            missing, promised = (deficiency["missing_materials"], deficiency["until"]) if deficiency else ([], None)
+        missing, promised = recorded_missing(item, t, missing_materials, until)
         self._item_changed(
             case_id=self.case_id, item_no=item_no, department=item["department"], action=action,
             from_status=t.from_status, to_status=t.to_status, note=note, missing_materials=missing, until=promised,
@@ -118,8 +112,6 @@ class Case(Aggregate):
 
     def check_deadline(self, item_no: int, today: dt.date, calendar, warning_workdays: int, meta: dict) -> str | None:  # noqa: ANN001
         """Warn or flag overdue once per due date; returns what was emitted."""
-        from services.coordination.clocks import warning_date
-
         item = self.items[item_no]
         if self.status != OPEN or item["status"] not in sm.CLOCK_RUNNING:
             return None
@@ -151,34 +143,30 @@ class Case(Aggregate):
     def hold_joint_review(self, date: str, departments: list[str], items: list[int], conclusion: str,
                           meta: dict) -> int:
         self._require_open("召开会商联审")
-        self._check_items(items)
-        park = self.service_point == "park"
-        if park and "gyyq" not in departments:
-            departments = [*departments, "gyyq"]  # 园区项目：工业园区管委会参加联审联办
-        for r in self.joint_reviews:
-            if (r["date"], r["departments"], r["items"], r["conclusion"]) == (date, departments, items, conclusion):
-                return r["review_no"]
+        self.check_items(items)
+        departments, park = joint.review_participants(self.service_point, departments)
+        same = joint.same_review(self.joint_reviews, date, departments, items, conclusion)
+        if same is not None:
+            return same
         no = len(self.joint_reviews) + 1
         self._joint_review(case_id=self.case_id, review_no=no, date=date, departments=departments, items=items,
-                           conclusion=conclusion, park_participates=park,
-                           kind="联审联办工作会议" if park else "会商联审", meta=meta)
+                           conclusion=conclusion, park_participates=park, kind=joint.review_kind(park), meta=meta)
         return no
 
     def mark_combined(self, kind: str, items: list[int], note: str | None, meta: dict) -> int:
         self._require_open("标记联合服务")
-        self._check_items(items)
-        if len(items) < 2:
-            raise Invalid("多评合一、多图联审、联合验收须合并至少两个事项", field="items")
-        for m in self.combined_services:
-            if (m["kind"], m["items"]) == (kind, items):
-                return m["marker_no"]
+        self.check_items(items)
+        joint.check_combined(items)
+        same = joint.same_marker(self.combined_services, kind, items)
+        if same is not None:
+            return same
         no = len(self.combined_services) + 1
         self._combined(case_id=self.case_id, marker_no=no, kind=kind, items=items, note=note, meta=meta)
         return no
 
     def request_cross_level(self, request_id: str, fields: dict, meta: dict) -> bool:
         self._require_open("提出跨层级协办")
-        self._check_items(fields["items"])
+        self.check_items(fields["items"])
         if request_id in self.cross_level:
             return False
         self._cross_requested(case_id=self.case_id, request_id=request_id, **fields, meta=meta)
@@ -187,12 +175,8 @@ class Case(Aggregate):
     def answer_cross_level(self, request_id: str, result: str, assisted_by: dict, assisting_center: str,
                            remark: str | None, today: dt.date, meta: dict) -> bool:
         request = self.cross_level.get(request_id)
-        if request is None:
-            raise NotFound(f"协办单 {request_id} 不存在")
-        if request["answer"] is not None:
-            if (request["answer"]["result"], request["answer"]["assisted_by"]) == (result, assisted_by):
-                return False
-            raise Conflict("该协办单已反馈协办结果，不能重复反馈", code="already_answered")
+        if not crosslevel.needs_answer(request, request_id, result, assisted_by):
+            return False
         self._cross_answered(case_id=self.case_id, request_id=request_id, result=result, assisted_by=assisted_by,
                              assisting_center=assisting_center, answered_on=today.isoformat(),
                              on_time=today.isoformat() <= request["due_date"], remark=remark, meta=meta)
@@ -202,20 +186,11 @@ class Case(Aggregate):
         if self.status == COMPLETED:
             return False
         self._require_open("办结")
-        unfinished = self.unfinished()
-        if unfinished:
-            names = "、".join(f"{n}（{self.items[n]['name']}，{sm.STATUS_LABELS[self.items[n]['status']]}）" for n in unfinished)
-            raise Conflict(f"尚有事项未办结，不能办结案件：{names}", code="items_unfinished")
-        rows = []
-        for n, i in self.items.items():
-            due = self.due(n, calendar, today)
-            due_s = due.due_date.isoformat() if due else None
-            rows.append({"item_no": n, "department": i["department"], "outcome": i["status"],
-                         "accepted_on": i["accepted_on"], "concluded_on": i["concluded_on"], "due_date": due_s,
-                         "on_time": not due_s or (i["concluded_on"] or today.isoformat()) <= due_s})
+        closing.require_all_concluded(self)
         self._completed(case_id=self.case_id, completed_on=today.isoformat(), note=note, materials_returned=True,
                         service_point=self.service_point, case_agent=self.case_agent, applicant=self.applicant,
-                        project=self._project_ref(), items=rows, meta=meta)
+                        project=closing.project_ref(self.project), items=closing.completion_rows(self, calendar, today),
+                        meta=meta)
         return True
 
     def terminate(self, reason: str, reason_code: str, today: dt.date, meta: dict) -> bool:
@@ -224,9 +199,7 @@ class Case(Aggregate):
         self._require_open("终止代办帮办")
         self._terminated(case_id=self.case_id, terminated_on=today.isoformat(), reason=reason, reason_code=reason_code,
                          service_point=self.service_point, case_agent=self.case_agent, applicant=self.applicant,
-                         project=self._project_ref(),
-                         items=[{"item_no": n, "department": i["department"], "status": i["status"]}
-                                for n, i in self.items.items()], meta=meta)
+                         project=closing.project_ref(self.project), items=closing.termination_rows(self), meta=meta)
         return True
 
     # -- events -------------------------------------------------------------------------
@@ -245,22 +218,9 @@ class Case(Aggregate):
                       to_status: str, note: str | None, missing_materials: list[str], until: str | None,
                       due_date: str | None, due_date_estimated: bool, paused: bool, on_date: str,
                       accepted_on: str | None, paused_workdays: int, meta: dict) -> None:
-        i = self.items[item_no]
-        if action == "file":
-            i["filed_on"] = on_date
-        if to_status in sm.PAUSED:
-            i["resume_to"] = from_status
-        i["pauses"] = _next_pauses(i["pauses"], from_status, to_status, accepted_on, on_date)
-        if to_status in sm.CONCLUDED:
-            i["concluded_on"] = on_date
-        if action == "accept_with_deficiency":
-            i["deficiency"] = {"missing_materials": missing_materials, "until": until}
-        elif action == "correction_done" and from_status == sm.DEFICIENT:
-            i["deficiency"] = None
-        i.update(status=to_status, accepted_on=accepted_on, missing_materials=missing_materials, until=until,
-                 last=_last(action, note, missing_materials if action in _GIVES_MISSING else [], until))
-        i["history"].append({"action": action, "from_status": from_status, "to_status": to_status, "note": note,
-                             "on_date": on_date, "at": meta["occurred_at"], "by": meta["actor"]})
+        apply_item_change(self.items[item_no], action=action, from_status=from_status, to_status=to_status, note=note,
+                          missing_materials=missing_materials, until=until, on_date=on_date, accepted_on=accepted_on,
+                          meta=meta)
 
     @event("ItemDeadlineWarned")
     def _warned(self, case_id: str, item_no: int, department: str, due_date: str, due_date_estimated: bool,
@@ -328,29 +288,8 @@ class Case(Aggregate):
         if self.status != OPEN:
             raise Conflict(f"案件{CASE_STATUS_LABELS[self.status]}，不能{action}", code="case_closed")
 
-    def _check_items(self, items: list[int]) -> None:
+    def check_items(self, items: list[int]) -> None:
+        """Invalid (422, field ``items``) when an item number is not one of this case's delegated items."""
         wrong = [n for n in items if n not in self.items]
         if wrong:
             raise Invalid(f"事项{wrong}不是本案件的委托事项（委托事项：{sorted(self.items)}）", field="items")
-
-    def _project_ref(self) -> dict:
-        return {"name": self.project["name"], "code": self.project.get("code")}
-
-
-_GIVES_MISSING = ("accept_with_deficiency", "request_correction")
-
-
-def _last(action: str, note: str | None, missing: list[str], until: str | None) -> dict:
-    """What identifies a retry of an item action: the same action with the same inputs."""
-    return {"action": action, "note": note, "missing_materials": list(missing) if action in _GIVES_MISSING else [],
-            "until": until if action == "accept_with_deficiency" else None}
-
-
-def _next_pauses(pauses: list, from_status: str, to_status: str, accepted_on: str | None, on: str) -> list[list]:
-    """Pause intervals after a transition: a pause ends on leaving a paused state, starts on entering one."""
-    result = [list(p) for p in pauses]
-    if from_status in sm.PAUSED and result and result[-1][1] is None:
-        result[-1][1] = on
-    if to_status in sm.PAUSED and accepted_on:
-        result.append([on, None])
-    return result

@@ -1,0 +1,43 @@
+"""办结 and 终止 of a case (pure): what completion needs, and the item rows the 办结单 (附件8) and the
+终止单 (附件10) carry.  The calendar and "today" are passed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from shared.errors import Conflict
+from services.coordination import items as sm
+
+if TYPE_CHECKING:
+    from services.coordination.domain import Case
+
+
+def require_all_concluded(case: Case) -> None:
+    """Conflict naming every delegated item that is not yet 办结 or withdrawn."""
+    unfinished = case.unfinished()
+    if unfinished:
+        names = "、".join(f"{n}（{case.items[n]['name']}，{sm.STATUS_LABELS[case.items[n]['status']]}）" for n in unfinished)
+        raise Conflict(f"尚有事项未办结，不能办结案件：{names}", code="items_unfinished")
+
+
+def completion_rows(case: Case, calendar, today: dt.date) -> list[dict]:  # noqa: ANN001
+    """One row per item for the 办结单: outcome, dates, due date and whether it was on time."""
+    rows = []
+    for n, i in case.items.items():
+        due = case.due(n, calendar, today)
+        due_s = due.due_date.isoformat() if due else None
+        rows.append({"item_no": n, "department": i["department"], "outcome": i["status"],
+                     "accepted_on": i["accepted_on"], "concluded_on": i["concluded_on"], "due_date": due_s,
+                     "on_time": not due_s or (i["concluded_on"] or today.isoformat()) <= due_s})
+    return rows
+
+
+def termination_rows(case: Case) -> list[dict]:
+    """One row per item for the 终止单: where each item stood."""
+    return [{"item_no": n, "department": i["department"], "status": i["status"]} for n, i in case.items.items()]
+
+
+def project_ref(project: dict) -> dict:
+    """The project as the closing events name it."""
+    return {"name": project["name"], "code": project.get("code")}

@@ -1,6 +1,8 @@
 """Benchmarks: each prints figures beside a bare baseline measured in the same run, and the ratio.
 
 Run all with ``make bench`` (``python -m bench``), one with ``python -m bench intake``.
+``python -m bench --smoke`` (``make bench-smoke``, run by CI) runs the same code at the sizes of
+:data:`SMOKE`, so that a change that breaks a benchmark fails CI instead of rotting unseen.
 """
 
 from __future__ import annotations
@@ -16,6 +18,37 @@ import time
 from typing import Iterator
 
 import httpx
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much each section does; :data:`FULL` for the figures, :data:`SMOKE` to check that it still runs."""
+
+    intake_http_cases: int = 200
+    intake_bare_saves: int = 2000
+    coordination_cases: int = 40
+    reporting_cases: int = 8400  # × 24 events = 201,600
+    long_case_events: int = 500
+    long_case_runs: int = 30
+    lag_rate: float = 5.0  # commands a second
+    lag_seconds: float = 30.0
+    lag_distributed: bool = True
+
+
+FULL = Sizes()
+# A distributed deployment alone takes about a minute to start on two shared cores (four processes,
+# their consumer groups): the smoke measures the embedded lag only; make test-distributed covers the rest.
+SMOKE = Sizes(intake_http_cases=5, intake_bare_saves=20, coordination_cases=2, reporting_cases=50,
+              long_case_events=60, long_case_runs=2, lag_rate=10.0, lag_seconds=1.0, lag_distributed=False)
+
+
+def published(event_type: str, payload: dict) -> dict:
+    """A payload as a service publishes it: checked by its contract and dumped with every default,
+    the way :func:`shared.messaging.outbox.to_integration_event` does (a generated event that breaks
+    its contract fails here, not as a 500 far downstream)."""
+    from shared.contracts import payload_model
+
+    return payload_model(event_type).model_validate(payload).model_dump(mode="json")
 
 
 @dataclass
@@ -34,6 +67,16 @@ class Report:
         text = f"{numerator / denominator:.3f}" if denominator else "n/a"
         self.rows.append((name, text, "ratio"))
         print(f"  {name:<58} {text}")
+
+
+class BenchFailure(RuntimeError):
+    """A benchmark saw something wrong (not merely slow)."""
+
+
+def expect(condition: bool, message: str) -> None:
+    """Like ``assert``, but kept under ``python -O``: a benchmark that measured the wrong thing fails."""
+    if not condition:
+        raise BenchFailure(message)
 
 
 def rate(count: int, seconds: float) -> float:

@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def default_services() -> list[str]:
-    from services.runtime import SERVICE_MODULES
+    from services.system import NAMES
 
-    return list(SERVICE_MODULES)
+    return list(NAMES)
 
 
 class Cluster:
@@ -88,6 +88,8 @@ class Deployment:
             "BANGNIN_DEMO_ACCOUNTS": "true",
             "BANGNIN_RELAY_POLL_SECONDS": "0.05",
             "BANGNIN_LOG_LEVEL": "warning",
+            # the web pages' process calls the services' HTTP API (the other processes ignore it)
+            "BANGNIN_WEB_API_URLS": json.dumps({svc: self.url(svc) for svc in self.services if svc != "web"}),
             **(extra_env or {}),
         }
 
@@ -97,7 +99,7 @@ class Deployment:
     def settings_env(self) -> dict[str, str]:
         return dict(self.env)
 
-    def start(self, services: list[str] | None = None, timeout: float = 60.0) -> "Deployment":
+    def start(self, services: list[str] | None = None, timeout: float = 180.0) -> "Deployment":
         names = services or self.services
         for svc in names:
             self._spawn(svc)
@@ -111,9 +113,13 @@ class Deployment:
         """Until every consumer group of the process has its partitions (a group join takes a moment)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            lags = httpx.get(self.url(svc) + "/ops/progress", timeout=30).json()["consumers"]
-            if all(lag is not None for lag in lags.values()):
-                return
+            try:
+                response = httpx.get(self.url(svc) + "/ops/progress", timeout=30)
+            except httpx.TransportError:
+                response = None
+            if response is not None and response.status_code == 200:
+                if all(lag is not None for lag in response.json()["consumers"].values()):
+                    return
             time.sleep(0.1)
         raise TimeoutError(f"{svc}: consumers not assigned after {timeout}s")
 
@@ -163,7 +169,7 @@ class Deployment:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="启动分布式运行时（本地）")
-    parser.add_argument("--services", nargs="*", help="default: every service in SERVICE_MODULES")
+    parser.add_argument("--services", nargs="*", help="default: every service declared in services/system.py")
     parser.add_argument("--workdir", help="logs and data folders; default a temporary folder")
     args = parser.parse_args(argv)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bangnin-launch-"))

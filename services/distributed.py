@@ -1,8 +1,8 @@
-"""The distributed runtime's adapters: Kafka bus, PostgreSQL relay positions, ops endpoints.
+"""The distributed runtime's adapters: Kafka bus, PostgreSQL relay positions, MongoDB read store, ops endpoints.
 
-Chosen by ``BANGNIN_RUNTIME=distributed``; each process wires only the services
-it serves (``bangnin serve SERVICE``).  Event stores are already PostgreSQL via
-:func:`shared.eventstore.store_env` (one schema per service).
+Chosen by ``BANGNIN_RUNTIME=distributed``; each process builds only the services it serves
+(``bangnin serve SERVICE``) from the one declaration (services/system.py), over these adapters.  Event
+stores are already PostgreSQL via :func:`shared.eventstore.store_env` (one schema per service).
 """
 
 from __future__ import annotations
@@ -17,34 +17,35 @@ from shared.messaging.kafka import KafkaBus
 from shared.messaging.kafka_relay import KafkaOutboxRelay
 from shared.messaging.pg_positions import PostgresPositionStore
 from shared.settings import Settings
+from services.adapters import Adapters
 
 
-def distributed_runtime(settings: Settings, clock: Clock | None = None):  # noqa: ANN201
-    from services.runtime import Runtime
+def distributed_adapters(settings: Settings) -> Adapters:
+    def read_store():  # noqa: ANN202 (imported only where reporting runs)
+        from services.reporting.mongo_store import MongoReadStore
 
-    if clock is None:
-        clock = (ManualClock(datetime.fromisoformat(settings.test_clock_start))
-                 if settings.test_hooks and settings.test_clock_start else SystemClock())
+        return MongoReadStore(settings)
+
     bus = KafkaBus(settings)
-    runtime = Runtime(settings=settings, clock=clock, bus=bus)
-    runtime.positions = PostgresPositionStore(settings.postgres_dsn)
-    runtime.relay_factory = KafkaOutboxRelay
-    runtime.starters.append(bus.start)
-    runtime.routers.append(ops_router(runtime))
-    return runtime
+    positions = PostgresPositionStore(settings.postgres_dsn)
+    return Adapters(bus=bus, positions=positions, read_store=read_store,
+                    relay_class=KafkaOutboxRelay, starters=[bus.start],
+                    closers=[bus.stop, positions.close],  # the bus stops first, then the positions, then the apps
+                    routers=lambda runtime: [ops_router(runtime)])
 
 
-def finish_wiring(runtime) -> None:  # noqa: ANN001
-    """After every service is wired: the bus stops first (closers run in reverse), then the apps."""
-    runtime.closers.append(runtime.positions.close)
-    runtime.closers.append(runtime.bus.stop)
+def distributed_clock(settings: Settings) -> Clock:
+    """The system clock; with test hooks and a start time, a clock the tests set (``PUT /ops/test/clock``)."""
+    if settings.test_hooks and settings.test_clock_start:
+        return ManualClock(datetime.fromisoformat(settings.test_clock_start))
+    return SystemClock()
 
 
 class ClockSet(BaseModel):
     now: datetime
 
 
-def ops_router(runtime) -> APIRouter:  # noqa: ANN001
+def ops_router(runtime) -> APIRouter:  # noqa: ANN001 (a services.runtime.Runtime)
     router = APIRouter(prefix="/ops", tags=["ops"])
 
     @router.get("/progress", summary="中继与消费进度（运维与测试用）")

@@ -1,14 +1,16 @@
-"""The runtime: the services, their event stores, the bus, the relays and the scheduled checks.
+"""The runtime: the declared system (services/system.py) built once over one set of adapters.
 
-Each service package has a ``wiring.py`` whose ``wire(runtime)`` builds its
-application, subscribes its consumers and contributes its HTTP routers.  The
-embedded runtime runs them all in one process on SQLite with the in-process bus.
+:class:`services.adapters.Adapters` is what differs between the runtimes: the bus, the relay-position
+store, the relay class, the read store of reporting, and what starts and stops with them.  The embedded
+default (:func:`services.adapters.embedded_adapters`) runs every service in one process on SQLite with the
+in-process bus; the distributed runtime's adapters are in :mod:`services.distributed`.  A :class:`Runtime` builds the
+services it is asked for from the declaration, relays each publisher's log, subscribes each consumer and
+schedules each check; nothing is patched onto it afterwards.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-import importlib
+from dataclasses import dataclass
 import logging
 import threading
 import time
@@ -17,17 +19,15 @@ from typing import Callable, Sequence
 
 from fastapi import APIRouter
 
-from shared.application import ServiceApplication
 from shared.clock import Clock, SystemClock
 from shared.eventstore import store_env
-from shared.messaging.bus import Bus, InProcessBus
-from shared.messaging.relay import OutboxRelay, SQLitePositionStore
+from shared.messaging.relay import OutboxRelay
 from shared.settings import Settings
-from shared.workcalendar import WorkCalendar, load_calendar
+from shared.workcalendar import CalendarSource, WorkCalendar
+from services import system
+from services.adapters import Adapters, embedded_adapters
 
 log = logging.getLogger(__name__)
-
-SERVICE_MODULES = ("intake", "coordination", "evaluation", "reporting")
 
 
 @dataclass
@@ -37,46 +37,41 @@ class ScheduledCheck:
     every_seconds: float
 
 
-@dataclass
 class Runtime:
-    settings: Settings
-    clock: Clock = field(default_factory=SystemClock)
-    bus: Bus = field(default_factory=InProcessBus)
-    services: SimpleNamespace = field(default_factory=SimpleNamespace)
-    routers: list[APIRouter] = field(default_factory=list)
-    relays: list[OutboxRelay] = field(default_factory=list)
-    scheduled: list[ScheduledCheck] = field(default_factory=list)
-    closers: list[Callable[[], None]] = field(default_factory=list)
-    starters: list[Callable[[], None]] = field(default_factory=list)
-    relay_factory: Callable[..., OutboxRelay] = OutboxRelay
-
-    def __post_init__(self) -> None:
-        self.settings.ensure_data_dir()
-        self.calendar: WorkCalendar = load_calendar(self.calendar_overrides_path)
-        self.positions = SQLitePositionStore(self.settings.data_dir / "relay.sqlite")
+    def __init__(self, settings: Settings, clock: Clock, adapters: Adapters,
+                 services: Sequence[str] | None = None) -> None:
+        self.settings, self.clock, self.adapters = settings, clock, adapters
+        self.bus, self.positions = adapters.bus, adapters.positions
+        self.calendar_source = CalendarSource.load()  # one per process, every service counts on it
+        self.services = SimpleNamespace()
+        self.routers: list[APIRouter] = []
+        self.relays: list[OutboxRelay] = []
+        self.scheduled: list[ScheduledCheck] = []
+        self.closers: list[Callable[[], None]] = []
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        settings.ensure_data_dir()
+        for spec in system.select(services):
+            service = spec.build(system.Parts(settings=settings, clock=clock, calendar=self.calendar_source,
+                                              env=store_env(settings, spec.name), read_store=adapters.read_store))
+            setattr(self.services, spec.name, service)
+            self.closers.append(service.close)
+            if spec.publishes:
+                self.relays.append(adapters.relay_class(service, self.bus, self.positions, settings.relay_batch_size))
+            for upstream in spec.consumes:
+                self.bus.subscribe(upstream, spec.name, service.consume)
+            self.routers += spec.routers()
+            self.scheduled += [ScheduledCheck(c.name, getattr(service, c.method), c.every_seconds) for c in spec.checks]
+        self.routers += adapters.routers(self)
 
     @property
-    def calendar_overrides_path(self):
-        return self.settings.data_dir / "calendar_overrides.yaml"
-
-    # -- wiring --------------------------------------------------------------------------
-    def store_env(self, service: str) -> dict[str, str]:
-        return store_env(self.settings, service)
-
-    def add_writer(self, app: ServiceApplication) -> None:
-        """A writing service: keep it, and relay its notification log to the bus."""
-        setattr(self.services, app.service_name, app)
-        self.relays.append(self.relay_factory(app, self.bus, self.positions, self.settings.relay_batch_size))
-        self.closers.append(app.close)
-
-    def add_scheduled(self, name: str, run: Callable[[], object], every_seconds: float = 60.0) -> None:
-        self.scheduled.append(ScheduledCheck(name, run, every_seconds))
+    def calendar(self) -> WorkCalendar:
+        """The process's working-day calendar as it is now."""
+        return self.calendar_source.current
 
     # -- running -------------------------------------------------------------------------
     def start(self) -> None:
-        for start in self.starters:
+        for start in self.adapters.starters:
             start()
         for relay in self.relays:
             self._spawn(relay.name, relay.serve, self._stop, self.settings.relay_poll_seconds)
@@ -90,7 +85,7 @@ class Runtime:
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
-        for close in reversed(self.closers):
+        for close in [*self.adapters.closers, *reversed(self.closers)]:
             close()
 
     def run_scheduled(self) -> None:
@@ -131,16 +126,10 @@ class Runtime:
 
 def build_runtime(settings: Settings | None = None, clock: Clock | None = None,
                   services: Sequence[str] | None = None) -> Runtime:
-    """All services (embedded), or the named ones over the distributed adapters."""
+    """Every declared service (or the named ones) over the adapters the settings choose."""
     settings = settings or Settings()
     if settings.runtime == "distributed":
-        from services.distributed import distributed_runtime, finish_wiring
+        from services.distributed import distributed_adapters, distributed_clock  # aiokafka etc.: an extra
 
-        runtime = distributed_runtime(settings, clock)
-    else:
-        runtime = Runtime(settings=settings, clock=clock or SystemClock())
-    for name in services or SERVICE_MODULES:
-        importlib.import_module(f"services.{name}.wiring").wire(runtime)
-    if settings.runtime == "distributed":
-        finish_wiring(runtime)
-    return runtime
+        return Runtime(settings, clock or distributed_clock(settings), distributed_adapters(settings), services)
+    return Runtime(settings, clock or SystemClock(), embedded_adapters(settings), services)

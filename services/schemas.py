@@ -1,6 +1,7 @@
 """Export the integration contract: ``python -m services.schemas [docs/events.schema.json]``.
 
-Writes the JSON Schema of the envelope and of every payload, and a Markdown index beside it.
+Writes the JSON Schema of the envelope and of every payload, a Markdown index and the AsyncAPI 3.0
+document (services/asyncapi.py) beside it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import json
 from pathlib import Path
 import sys
 
+from services.asyncapi import asyncapi_yaml
 from shared.contracts import IntegrationEvent, all_contracts, json_schemas
 
 
@@ -37,7 +39,8 @@ def main(argv: list[str]) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(contract_document(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     target.with_name("events.md").write_text(markdown_index(), encoding="utf-8")
-    print(f"wrote {target} and {target.with_name('events.md')}")
+    target.with_name("asyncapi.yaml").write_text(asyncapi_yaml(), encoding="utf-8")
+    print(f"wrote {target}, {target.with_name('events.md')} and {target.with_name('asyncapi.yaml')}")
     return 0
 
 

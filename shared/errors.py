@@ -28,6 +28,13 @@ class Conflict(DomainError):
     status_code = 409
 
 
+class ConcurrentUpdate(Conflict):
+    """Concurrent writes to the same record kept winning, retry after retry (HTTP 409)."""
+
+    def __init__(self, attempts: int) -> None:
+        super().__init__(f"该记录正被同时修改，重试 {attempts} 次仍未能保存，请稍后重试", code="concurrent_update")
+
+
 class Forbidden(DomainError):
     status_code = 403
 
@@ -36,3 +43,21 @@ class Invalid(DomainError):
     """Input that passed the schema but breaks a rule (HTTP 422, naming the field)."""
 
     status_code = 422
+
+
+class Unavailable(DomainError):
+    """A part this answer needs is not installed or not answering here (HTTP 503)."""
+
+    status_code = 503
+
+
+class TooLarge(DomainError):
+    """More than a limit allows (HTTP 413, naming the field and the limit)."""
+
+    status_code = 413
+
+
+class UnsupportedType(DomainError):
+    """A file of a type the service does not take, or not what its name and type claim (HTTP 415)."""
+
+    status_code = 415

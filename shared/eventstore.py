@@ -1,6 +1,7 @@
 """Where each service keeps its events: SQLite files (embedded) or PostgreSQL (distributed).
 
-Personal data is encrypted at rest by the library's AES cipher in both.
+Personal data is encrypted at rest by the library's AES cipher in both.  Each store's events are
+chained by hash as they are written (``shared.record``: the recorders named by ``PROCESS_RECORDER_TOPIC``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ def store_env(settings: Settings, service: str) -> dict[str, str]:
         "CIPHER_KEY": settings.resolved_cipher_key,
     }
     if settings.runtime == "embedded":
-        path = settings.ensure_data_dir() / f"{service}.sqlite"
+        path = settings.data_file(f"{service}.sqlite")
         env |= {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(path),
             "SQLITE_LOCK_TIMEOUT": "10",
+            "PROCESS_RECORDER_TOPIC": "shared.record.chain:ChainedSQLiteProcessRecorder",
         }
     else:
         dsn = urlparse(settings.postgres_dsn)
@@ -33,6 +35,7 @@ def store_env(settings: Settings, service: str) -> dict[str, str]:
             "POSTGRES_PASSWORD": dsn.password or "",
             "POSTGRES_SCHEMA": service,
             "CREATE_TABLE": "y",
+            "PROCESS_RECORDER_TOPIC": "shared.record.pg_chain:ChainedPostgresProcessRecorder",
         }
         ensure_postgres_schema(settings.postgres_dsn, service)  # the library creates tables, not schemas
     return env

@@ -10,12 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.errors import DomainError
+from shared.errors import DomainError, Invalid
 
 _MESSAGES = {
     "missing": "必填项缺失",
     "string_type": "应为字符串",
-    "int_type": "应为整数",
+    "int_type": "应为整数（如 2：不加引号、不带小数点，不是 true/false）",
     "int_parsing": "应为整数",
     "bool_type": "应为布尔值（true/false）",
     "bool_parsing": "应为布尔值（true/false）",
@@ -24,8 +24,8 @@ _MESSAGES = {
     "model_type": "应为对象",
     "enum": "取值不在允许范围内",
     "literal_error": "取值不在允许范围内",
-    "string_too_short": "内容过短",
-    "string_too_long": "内容过长",
+    "string_too_short": "内容过短（至少 {min_length} 个字符）",
+    "string_too_long": "内容过长（最多 {max_length} 个字符）",
     "too_short": "至少需要 {min_length} 项",
     "too_long": "最多 {max_length} 项",
     "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
@@ -73,13 +73,14 @@ def _field(error: dict[str, Any]) -> str:
     return ".".join(parts) or "body"
 
 
-def _invalid(detail: list[dict[str, Any]]) -> JSONResponse:
+def invalid_response(detail: list[dict[str, Any]]) -> JSONResponse:
+    """422: each bad field (``field``, ``loc``, Chinese ``msg``, ``type``) and one line saying them all."""
     return JSONResponse(status_code=422, content={"detail": detail, "message": "输入不合法：" + "；".join(
         f"{d['field']}：{d['msg']}" for d in detail)})
 
 
 async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-    return _invalid([
+    return invalid_response([
         {"field": _field(e), "loc": list(e["loc"]), "msg": chinese_message(e), "type": e["type"]}
         for e in exc.errors()
     ])
@@ -88,8 +89,8 @@ async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResp
 async def _http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN201
     """The framework's own refusals in Chinese; a body that cannot even be decoded is bad input (422)."""
     if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:
-        return _invalid([{"field": "body", "loc": ["body"], "msg": "请求体无法解析：应为 UTF-8 编码的 JSON",
-                          "type": "json_invalid"}])
+        return invalid_response([{"field": "body", "loc": ["body"], "msg": "请求体无法解析：应为 UTF-8 编码的 JSON",
+                                  "type": "json_invalid"}])
     if isinstance(exc.detail, str) and exc.detail in _HTTP_DETAILS:
         exc = StarletteHTTPException(exc.status_code, _HTTP_DETAILS[exc.detail], exc.headers)
     return await http_exception_handler(request, exc)
@@ -101,6 +102,31 @@ async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
         body["detail"] = [{"field": exc.field, "loc": [exc.location, *exc.field.split(".")], "msg": exc.message, "type": exc.code}]
         body["message"] = f"{exc.field}：{exc.message}"
     return JSONResponse(status_code=exc.status_code, content=body)
+
+
+def _query_names(dependant: Any) -> frozenset[str]:
+    names = {getattr(f, "alias", None) or f.name for f in getattr(dependant, "query_params", [])}
+    for sub in getattr(dependant, "dependencies", []):
+        names |= _query_names(sub)
+    return frozenset(names)
+
+
+async def known_query_only(request: Request) -> None:
+    """An app-wide dependency: a query parameter the route does not take is a 422 naming it, not ignored
+    (a mistyped filter would otherwise silently widen the answer)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.query_params or not getattr(route, "include_in_schema", True):
+        return  # the docs' own pages (the OAuth2 redirect takes what the identity provider sends)
+    allowed = getattr(route, "_bangnin_query_names", None)
+    if allowed is None:
+        allowed = _query_names(dependant)
+        setattr(route, "_bangnin_query_names", allowed)
+    unknown = [name for name in request.query_params if name not in allowed]
+    if unknown:
+        known = "、".join(sorted(allowed)) or "无"
+        raise Invalid(f"不支持的查询参数（该接口可用：{known}）", field=unknown[0] or "（空参数名）", location="query",
+                      code="unknown_query_parameter")
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -6,15 +6,41 @@ the plan or national practice gives.  See README "Settings".
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import cached_property
 from pathlib import Path
 import secrets
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.files import key_once, private_dir, private_file
+
 ENV_PREFIX = "BANGNIN_"
+MIN_SECRET_KEY_CHARS = 32     # the token signing secret (HS256)
+CIPHER_KEY_BYTES = 32         # the cipher key of personal data: AES-256, base64
+
+
+class BadKey(ValueError):
+    """A key that is too short or malformed: the message names the setting or the file."""
+
+
+def check_cipher_key(value: str, where: str) -> str:
+    try:
+        raw = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise BadKey(f"{where}：密钥应为 base64 编码的 {CIPHER_KEY_BYTES} 字节 AES 密钥") from None
+    if len(raw) != CIPHER_KEY_BYTES:
+        raise BadKey(f"{where}：密钥长度为 {len(raw)} 字节，应为 {CIPHER_KEY_BYTES} 字节（AES-256，base64 编码）")
+    return value.strip()
+
+
+def check_secret_key(value: str, where: str) -> str:
+    if len(value.strip()) < MIN_SECRET_KEY_CHARS:
+        raise BadKey(f"{where}：令牌签名密钥至少 {MIN_SECRET_KEY_CHARS} 个字符（现为 {len(value.strip())} 个）")
+    return value.strip()
 
 
 class Settings(BaseSettings):
@@ -22,20 +48,38 @@ class Settings(BaseSettings):
 
     runtime: Literal["embedded", "distributed"] = "embedded"
     data_dir: Path = Path("data")
+    keys_dir: Path | None = Field(
+        default=None, description="Where the embedded default keeps cipher.key and secret.key (0600, in a 0700 "
+                                  "folder); unset: the data folder. Put it apart from the data and its backups.")
 
     # Auth.  Embedded: a secret is generated once and kept in the data folder.
     secret_key: str | None = None
     token_minutes: int = Field(default=8 * 60, gt=0)
     demo_accounts: bool | None = Field(
         default=None,
-        description="Demo accounts (password 'demo'); default on for embedded, off for distributed.",
+        description="Demo accounts (password 'demo'); when unset, on for embedded while no real account "
+                    "exists (no <data_dir>/accounts.yaml), off for distributed.",
     )
+    # The HTTP edge (README "Security at the edge").
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="Largest request body (413 above it).")
+    materials_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0,
+                                     description="Largest material file (413 above it, naming the limit).")
+    login_failures_per_account: int = Field(default=5, gt=0, description="Failed logins per account in the window → 429.")
+    login_failures_per_client: int = Field(default=20, gt=0, description="Failed logins per client address in the window → 429.")
+    login_window_seconds: int = Field(default=15 * 60, gt=0, description="Window of the login throttle.")
+    web_api_urls: dict[str, str] = Field(default_factory=dict, description=(
+        "The web pages' API: the base URL of each service (intake, coordination, evaluation, reporting) for a "
+        "`web` process of the distributed runtime, as JSON; empty: the pages call the API of their own process."))
+    web_secure_cookies: bool = Field(default=False, description="Mark the web session cookie Secure (behind HTTPS).")
+    docs: bool = Field(default=True, description="Serve the API docs (/docs, /redoc); off in production if wanted.")
     # Personal data at rest: AES key (base64) for the eventsourcing cipher.
     cipher_key: str | None = None
 
     # Messaging.
     relay_poll_seconds: float = Field(default=0.2, gt=0)
     relay_batch_size: int = Field(default=500, gt=0)
+    read_after_timeout_seconds: float = Field(
+        default=2.0, ge=0, le=60, description="How long a request with X-Bangnin-After waits for that position.")
 
     # Distributed runtime (issue 6).
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/bangnin"
@@ -54,6 +98,8 @@ class Settings(BaseSettings):
 
     # Coordination.
     deadline_warning_workdays: int = Field(default=1, ge=0)
+    acceptance_workdays: int = Field(
+        default=5, ge=1, le=20, description="受理时限：收件后几个工作日内受理或一次性告知补正（《行政许可法》第三十二条：五日）.")
 
     # Evaluation (好差评).
     rectification_workdays: int = Field(default=5, gt=0)
@@ -64,6 +110,8 @@ class Settings(BaseSettings):
         default=False, description="Count 基本满意 as 好评 in 好评率."
     )
     follow_up_ratio: float = Field(default=0.2, gt=0, le=1)
+    max_follow_up_ratings: int = Field(default=3, ge=0, le=100,
+                                       description="追评 a rater may add to their 首评 of one case.")
 
     # Reporting: weights of the per-department 放管服 assessment scorecard (normalised to 100 points).
     assessment_weights: dict[str, float] = Field(
@@ -71,19 +119,40 @@ class Settings(BaseSettings):
         description="Weights of the scorecard indicators: on_time, overdue, satisfaction, rectification, follow_up.",
     )
 
-    @property
-    def demo_accounts_enabled(self) -> bool:
+    def demo_accounts_enabled(self, real_accounts: bool) -> bool:
+        """Explicitly set: as set. Unset: on for embedded only while there is no real account."""
         if self.demo_accounts is None:
-            return self.runtime == "embedded"
+            return self.runtime == "embedded" and not real_accounts
         return self.demo_accounts
 
+    @field_validator("cipher_key")
+    @classmethod
+    def _cipher_key_long_enough(cls, value: str | None) -> str | None:
+        return None if value is None else check_cipher_key(value, f"{ENV_PREFIX}CIPHER_KEY")
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key_long_enough(cls, value: str | None) -> str | None:
+        return None if value is None else check_secret_key(value, f"{ENV_PREFIX}SECRET_KEY")
+
     def ensure_data_dir(self) -> Path:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        return self.data_dir
+        """The data folder, private to this user (0700)."""
+        return private_dir(self.data_dir)
+
+    def data_file(self, name: str) -> Path:
+        """A store of the data folder, created private (0600; SQLite gives its -wal and -shm the same mode)."""
+        return private_file(self.ensure_data_dir() / name)
+
+    @property
+    def resolved_keys_dir(self) -> Path:
+        return self.keys_dir if self.keys_dir is not None else self.data_dir
 
     @cached_property
     def resolved_secret_key(self) -> str:
-        return self.secret_key or self._kept_secret("secret.key", lambda: secrets.token_urlsafe(48))
+        if self.secret_key:
+            return self.secret_key
+        return check_secret_key(self._kept_secret("secret.key", lambda: secrets.token_urlsafe(48)),
+                                str(self.resolved_keys_dir / "secret.key"))
 
     @cached_property
     def resolved_cipher_key(self) -> str:
@@ -91,13 +160,10 @@ class Settings(BaseSettings):
             return self.cipher_key
         from eventsourcing.cipher import AESCipher
 
-        return self._kept_secret("cipher.key", lambda: AESCipher.create_key(num_bytes=32))
+        return check_cipher_key(self._kept_secret("cipher.key", lambda: AESCipher.create_key(num_bytes=CIPHER_KEY_BYTES)),
+                                str(self.resolved_keys_dir / "cipher.key"))
 
     def _kept_secret(self, name: str, make) -> str:
         if self.runtime != "embedded":
             raise RuntimeError(f"{ENV_PREFIX}{name.split('.')[0].upper()}_KEY must be set in the distributed runtime")
-        path = self.ensure_data_dir() / name
-        if not path.exists():
-            path.write_text(make())
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return key_once(self.resolved_keys_dir / name, make)

@@ -27,7 +27,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Callable
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 from stdnum.cn import ric, uscc
 
 _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
@@ -137,12 +137,13 @@ is_valid_phone = _is_valid(validate_phone)
 is_valid_postcode = _is_valid(validate_postcode)
 is_valid_investment_wan = _is_valid(validate_investment_wan)
 
-CreditCode = Annotated[str, BeforeValidator(validate_credit_code)]
-IdNumber = Annotated[str, BeforeValidator(validate_id_number)]
-ProjectCode = Annotated[str, BeforeValidator(validate_project_code)]
-Phone = Annotated[str, BeforeValidator(validate_phone)]
-Postcode = Annotated[str, BeforeValidator(validate_postcode)]
-InvestmentWan = Annotated[str, BeforeValidator(validate_investment_wan)]
+# The lengths are those of the normalised value (the schema documents them; the validators decide).
+CreditCode = Annotated[str, BeforeValidator(validate_credit_code), Field(max_length=18)]
+IdNumber = Annotated[str, BeforeValidator(validate_id_number), Field(max_length=18)]
+ProjectCode = Annotated[str, BeforeValidator(validate_project_code), Field(max_length=24)]
+Phone = Annotated[str, BeforeValidator(validate_phone), Field(max_length=20)]
+Postcode = Annotated[str, BeforeValidator(validate_postcode), Field(max_length=6)]
+InvestmentWan = Annotated[str, BeforeValidator(validate_investment_wan), Field(max_length=20)]
 
 
 def mask_id_number(value: str) -> str:

@@ -2,11 +2,16 @@
 
 Sources, in order, for a date:
 
-1. the override table (``date -> 'workday' | 'holiday'``) maintained in
-   ``shared/reference/data/calendar_overrides.yaml`` plus an administrator-edited file;
-   a year listed in ``announced_years`` is complete: its other days follow the week;
+1. the override table (``date -> 'workday' | 'holiday'``): the base table shipped in
+   ``shared/reference/data/calendar_overrides.yaml`` (plus ``$BANGNIN_CALENDAR_OVERRIDES_FILE`` when set),
+   with every override an administrator recorded through coordination applied over it (a recorded
+   change replaces its year's entries); a year listed in ``announced_years`` is complete: its other
+   days follow the week;
 2. the ``chinesecalendar`` package (State Council arrangements it ships, 2004–2026 today);
 3. otherwise Monday–Friday as a guess, and every result using such a year is ``estimated``.
+
+Each process holds one :class:`CalendarSource`, handed to every service it runs; services read
+``source.current`` when they compute and never keep a calendar of their own.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal, Mapping
+import threading
+from typing import Any, Iterable, Literal, Mapping
 
 import chinese_calendar
 import yaml
@@ -148,3 +154,92 @@ def save_overrides(path: Path | str, entries: Mapping[dt.date | str, str],
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class CalendarChange:
+    """One recorded override (coordination's ``CalendarOverridden``): ``year``'s entries replaced by ``overrides``.
+
+    ``change_no`` numbers every change of the calendar in the order coordination recorded them.
+    """
+
+    change_no: int
+    year: int
+    overrides: Mapping[dt.date, DayKind] = field(default_factory=dict)
+    announced: bool = True
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> "CalendarChange":
+        """From the published payload (``change_no``, ``year``, ``overrides`` with ISO dates, ``announced``)."""
+        year = int(payload["year"])
+        overrides = {_as_date(k): _as_kind(v, k) for k, v in (payload.get("overrides") or {}).items()}
+        wrong = [d for d in overrides if d.year != year]
+        if wrong:
+            raise ValueError(f"调休表变更 {payload['change_no']} 的日期 {wrong[0]} 不属于 {year} 年")
+        return cls(int(payload["change_no"]), year, overrides, bool(payload.get("announced", True)))
+
+    def payload_overrides(self) -> dict[str, DayKind]:
+        return {d.isoformat(): k for d, k in sorted(self.overrides.items())}
+
+
+def apply_changes(base_entries: Mapping[dt.date, DayKind], base_years: Iterable[int],
+                  changes: Iterable[CalendarChange]) -> WorkCalendar:
+    """The base table with, for each year, its latest change applied (pure)."""
+    latest: dict[int, CalendarChange] = {}
+    for change in changes:
+        if change.year not in latest or change.change_no > latest[change.year].change_no:
+            latest[change.year] = change
+    entries, years = dict(base_entries), set(base_years)
+    for change in latest.values():
+        entries.update(change.overrides)
+        if change.announced:
+            years.add(change.year)
+    return WorkCalendar(entries, years)
+
+
+class CalendarSource:
+    """The one calendar of a process: the base table with every recorded change applied.
+
+    :meth:`apply` is idempotent (a change number already applied is ignored) and order-free
+    (changes may arrive in any order: the latest number of each year wins); it replaces
+    :attr:`current` in one assignment, so a computation that took ``current`` finishes on one calendar.
+    """
+
+    def __init__(self, base_entries: Mapping[dt.date, DayKind] | None = None, base_years: Iterable[int] = ()) -> None:
+        self._base_entries = dict(base_entries or {})
+        self._base_years = frozenset(base_years)
+        self._changes: dict[int, CalendarChange] = {}
+        self._lock = threading.Lock()
+        self._current = WorkCalendar(self._base_entries, self._base_years)
+
+    @classmethod
+    def load(cls, extra_overrides_path: Path | str | None = None) -> "CalendarSource":
+        """The shipped base table (and ``$BANGNIN_CALENDAR_OVERRIDES_FILE`` or the given file over it)."""
+        base = load_calendar(extra_overrides_path)
+        return cls(base.overrides, base.announced_years)
+
+    @property
+    def current(self) -> WorkCalendar:
+        return self._current
+
+    def with_change(self, change: CalendarChange) -> WorkCalendar:
+        """The calendar as it would be with ``change`` applied (nothing changes here)."""
+        return apply_changes(self._base_entries, self._base_years, [*self._changes.values(), change])
+
+    def apply(self, *changes: CalendarChange) -> bool:
+        """Apply recorded changes; False when every one was applied before."""
+        with self._lock:
+            new = [c for c in changes if c.change_no not in self._changes]
+            if not new:
+                return False
+            for change in new:
+                self._changes[change.change_no] = change
+            self._current = apply_changes(self._base_entries, self._base_years, self._changes.values())
+            return True
+
+    def last_change_no(self) -> int:
+        return max(self._changes, default=0)
+
+    def latest_for(self, year: int) -> CalendarChange | None:
+        mine = [c for c in self._changes.values() if c.year == year]
+        return max(mine, key=lambda c: c.change_no) if mine else None

@@ -15,6 +15,13 @@ from tests.support import ApiClient, start_app
 
 REQUIRE_SERVERS = os.environ.get("BANGNIN_REQUIRE_SERVERS") == "1"
 
+pytest_plugins = ["tests.read_stores"]  # read_store / read_store_factory: SQLite and MongoDB
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "distributed_servers: needs the distributed extras and their test servers "
+                            "(SecantusDB, Tansu); make test deselects it, make test-distributed runs it")
+
 
 def server_missing(name: str, reason: str) -> None:
     """Skip a test whose server is absent — or fail it, when CI requires every server."""

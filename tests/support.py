@@ -100,6 +100,13 @@ def delegation_body(items: list[int] | None = None, **agent_changes: Any) -> dic
     return {"legal_representative": "王建国", "agent": agent, "items": items or [2, 7, 9, 10, 24]}
 
 
+def confirm_closure(api: ApiClient, case_id: str, applicant: str = "applicant") -> dict:
+    """The applicant's side of the 办结单 / 终止单 (经双方认可), online: the case concludes."""
+    r = api.post(f"/coordination/cases/{case_id}/closure/confirmation", applicant, json={})
+    assert r.status_code == 200 and r.json()["status"] in ("completed", "terminated"), r.text
+    return r.json()
+
+
 def open_case(api: ApiClient, *, applicant: str = "applicant", in_park: bool = True,
               items: list[int] | None = None, channel: str = "portal") -> str:
     """Submit, sign both documents and accept: returns the case id, open in coordination once settled."""

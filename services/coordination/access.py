@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from shared.contracts import Actor, Role
+from shared.contracts import SERVICE_POINT_ROLE as POINT_ROLE, Actor, Role
 from shared.errors import Forbidden, NotFound
 from services.coordination.domain import Case
 
 READ_ALL = (Role.supervisor, Role.admin)
-POINT_ROLE = {"district": Role.window_agent, "park": Role.park_agent}
 
 
 def may_read(actor: Actor, case: Case | dict) -> bool:
@@ -34,6 +33,15 @@ def require_case_agent(actor: Actor, case: Case, action: str) -> None:
     if actor.username != case.case_agent["username"]:
         require_read(actor, case)
         raise Forbidden(f"只有本案件的代办帮办员（{case.case_agent.get('name') or case.case_agent['username']}）可以{action}")
+
+
+def closure_side(actor: Actor, case: Case, action: str) -> str:
+    """Which side of the case ``actor`` signs for: the applicant's enterprise, or the case agent."""
+    if actor.role == Role.applicant:
+        require_read(actor, case)  # another enterprise's case: 404
+        return "applicant"
+    require_case_agent(actor, case, action)
+    return "agent"
 
 
 def require_item_actor(actor: Actor, case: Case, item_no: int) -> None:

@@ -7,6 +7,7 @@ are :mod:`services.coordination.clocks`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 import datetime as dt
 
 from shared.errors import Invalid
@@ -32,6 +33,53 @@ def check_deficiency(missing_materials: list[str], until: str | None, today: dt.
         raise Invalid("承诺补齐日期不能早于今天", field="until")
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """What 《行政许可法》第三十二条 makes of an action on a received (收件) item.
+
+    Within ``acceptance_workdays`` working days of receiving the materials the department either accepts
+    or gives, once, a notice of everything to correct (一次性告知).  ``acceptance_due``: that day, while the
+    item waits in 已收件.  ``deemed_accepted``: accepted after that day with no notice given, so the
+    application counts as accepted from receipt (the clock runs from the receipt day).  ``notice_breach``:
+    a correction asked again after the one-time notice (``repeat``), or first asked only after the
+    acceptance deadline (``late``)."""
+
+    acceptance_due: str | None
+    deemed_accepted: bool | None
+    notice_breach: str | None
+
+
+def receipt(item: dict, t: sm.Transition, today: dt.date, calendar, acceptance_workdays: int) -> Receipt:  # noqa: ANN001
+    due = item.get("acceptance_due")
+    past_due = bool(due and today.isoformat() > due and t.from_status == sm.RECEIVED)
+    breach = None
+    if t.action == "request_correction":
+        asked_before = any(h["action"] == "request_correction" for h in item["history"])
+        breach = "repeat" if asked_before else "late" if past_due else None
+    return Receipt(
+        acceptance_due=calendar.add_workdays(today, acceptance_workdays).date.isoformat()
+        if t.to_status == sm.RECEIVED else None,
+        deemed_accepted=True if t.starts_clock and past_due else None,
+        notice_breach=breach)
+
+
+def check_commitment(action: str, verify_by: str | None, today: dt.date) -> None:
+    """告知承诺受理 names the date its commitment will be verified by, not in the past; no other action takes one."""
+    if action == "accept_on_commitment":
+        if not verify_by:
+            raise Invalid("告知承诺受理须写明核查承诺的日期", field="verify_by")
+        if verify_by < today.isoformat():
+            raise Invalid("核查日期不能早于今天", field="verify_by")
+    elif verify_by:
+        raise Invalid("只有告知承诺受理（accept_on_commitment）填写核查日期", field="verify_by")
+
+
+def deficiency_lapsed(item: dict, today: dt.date) -> bool:
+    """容缺受理 whose promised date has passed with the materials still missing."""
+    d = item["deficiency"]
+    return item["status"] == sm.DEFICIENT and bool(d) and d["until"] < today.isoformat()
+
+
 def recorded_missing(item: dict, t: sm.Transition, missing_materials: list[str],
                      until: str | None) -> tuple[list[str], str | None]:
     """(missing materials, promised date) an action records on the item.
@@ -54,6 +102,8 @@ def apply_item_change(item: dict, *, action: str, from_status: str, to_status: s
     """The item after a recorded ``ItemStateChanged`` (the event's effect; changes ``item`` in place)."""
     if action == "file":
         item["filed_on"] = on_date
+    if to_status == sm.RECEIVED:
+        item["received_on"] = on_date  # filed, or the correction's materials received: the 受理时限 counts from here
     if to_status in sm.PAUSED:
         item["resume_to"] = from_status
     item["pauses"] = next_pauses(item["pauses"], from_status, to_status, accepted_on, on_date)

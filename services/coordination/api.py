@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter, Depends, Header, Query, Request, status
 
 from shared.auth import Principal, current_principal, require_roles
 from shared.auth.dependencies import SERVICE_POINT_ROLES
 from shared.contracts import Role
 from shared.errors import Invalid
+from shared.types import PathNumber
 from services.coordination import access
 from services.coordination.application import CoordinationService
 from services.coordination.schemas import (
-    CaseRead, CaseSummaryRead, CombinedServiceCreate, CombinedServiceCreated, CompletionCreate, CrossLevelCreate,
+    CaseRead, CaseStatus, CaseSummaryRead, ClosureConfirmationCreate, CommitmentVerificationCreate, CombinedServiceCreate, CombinedServiceCreated, CompletionCreate, CrossLevelCreate,
     CrossLevelRead, CrossLevelResult, ItemActionCreate, ItemActionRead, JointReviewCreate, JointReviewCreated,
     NotificationCreate, NotificationCreated, PlanPut, ReassignmentCreate, TerminationCreate,
 )
@@ -31,7 +34,7 @@ def read(service: CoordinationService, case, principal: Principal) -> dict:  # n
 
 
 @router.get("/cases", response_model=list[CaseSummaryRead], summary="我可查看的案件（申请单位：本单位案件；部门：涉及本部门事项的案件）")
-def list_cases(request: Request, status_: str | None = Query(default=None, alias="status", description="open / completed / terminated"),
+def list_cases(request: Request, status_: CaseStatus | None = Query(default=None, alias="status", description="open / completed / terminated"),
                principal: Principal = Depends(current_principal)) -> list[dict]:
     rows = coordination(request).case_summaries()
     return [r for r in rows if access.may_read(principal.actor, r) and status_ in (None, r["status"])]
@@ -49,11 +52,11 @@ def get_case(case_id: str, request: Request, principal: Principal = Depends(curr
 def reassign(case_id: str, body: ReassignmentCreate, request: Request,
              principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES, Role.supervisor, Role.admin))) -> dict:
     account = request.app.state.auth.accounts.get(body.username)
-    if account is None or account.role not in SERVICE_POINT_ROLES:
+    if account is None or account.disabled or account.role not in SERVICE_POINT_ROLES:
         raise Invalid("新的代办帮办员须为窗口或园区服务点代办帮办员账号", field="username")
     agent = {"username": account.username, "name": account.name, "department": account.department}
     service = coordination(request)
-    return read(service, service.reassign(principal.context(), case_id, agent, body.reason), principal)
+    return read(service, service.reassign(principal.context(), case_id, agent, account.service_point, body.reason), principal)
 
 
 @router.put("/cases/{case_id}/plan", response_model=CaseRead, summary="编制项目申报计划（每次提交为新版本，旧版本保留）")
@@ -66,11 +69,21 @@ def put_plan(case_id: str, body: PlanPut, request: Request,
 
 @router.post("/cases/{case_id}/items/{item_no}/actions", response_model=ItemActionRead,
              summary="办理事项（并联办理，各事项独立的状态与时限）")
-def item_action(case_id: str, item_no: int, body: ItemActionCreate, request: Request,
+def item_action(case_id: str, item_no: PathNumber, body: ItemActionCreate, request: Request,
                 principal: Principal = Depends(require_roles(*AGENTS))) -> dict:
     service = coordination(request)
     case = service.act(principal.context(), case_id, item_no, body.action, note=body.note,
-                       missing_materials=body.missing_materials, until=body.until.isoformat() if body.until else None)
+                       missing_materials=body.missing_materials, until=iso(body.until), verify_by=iso(body.verify_by))
+    item = item_view(case, item_no, service.calendar, service.today(), service.warning_workdays)
+    return {"case_id": case_id, "case_status": case.status, "item": item}
+
+
+@router.post("/cases/{case_id}/items/{item_no}/commitment-verification", response_model=ItemActionRead,
+             summary="告知承诺制：登记对申请人承诺的核查结果（承办部门或案件代办帮办员；办结后也可登记）")
+def commitment_verification(case_id: str, item_no: PathNumber, body: CommitmentVerificationCreate, request: Request,
+                            principal: Principal = Depends(require_roles(*AGENTS))) -> dict:
+    service = coordination(request)
+    case = service.verify_commitment(principal.context(), case_id, item_no, body.result, body.note)
     item = item_view(case, item_no, service.calendar, service.today(), service.warning_workdays)
     return {"case_id": case_id, "case_status": case.status, "item": item}
 
@@ -114,6 +127,7 @@ def cross_level(case_id: str, body: CrossLevelCreate, request: Request, idempote
                 principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
     case, rid = coordination(request).request_cross_level(
         principal.context(), case_id, items=sorted(set(body.items)), reason=body.reason,
+        upper_items=[u.model_dump() for u in body.upper_items], waiting_items=sorted(set(body.waiting_items)),
         required_documents=body.required_documents, requested_unit=body.requested_unit,
         project_contact=body.project_contact.model_dump(), agent_phone=body.agent_phone, remark=body.remark,
         idempotency_key=idempotency_key)
@@ -129,17 +143,49 @@ def cross_level_result(case_id: str, request_id: str, body: CrossLevelResult, re
     return {"case_id": case_id, "request_id": request_id, **case.cross_level[request_id]}
 
 
-@router.post("/cases/{case_id}/completion", response_model=CaseRead, summary="办结（附件8 办结单）：全部委托事项办结后")
+@router.post("/cases/{case_id}/completion", response_model=CaseRead,
+             summary="办结（附件8 办结单）：代办帮办员签署，待申请人确认（经双方认可）",
+             description="全部委托事项办结后由案件代办帮办员提出，写明已移交的资料；案件转为“待对方确认”，"
+                         "申请人在线确认或代办帮办员录入申请人签字的办结单后才办结（并邀请评价）。")
 def completion(case_id: str, body: CompletionCreate, request: Request,
                principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
-    if body.materials_returned is not True:
-        raise Invalid("办结前须将有关资料移交申请单位（materials_returned 须为 true）", field="materials_returned")
+    if body.materials_returned is False or body.materials_returned == []:
+        raise Invalid("办结前须将有关资料移交申请单位：列出已移交的资料，或填 true", field="materials_returned")
+    returned = None if body.materials_returned is True else list(body.materials_returned)
     service = coordination(request)
-    return read(service, service.complete(principal.context(), case_id, body.note), principal)
+    case = service.complete(principal.context(), case_id, body.note, returned, iso(body.signed_on))
+    return read(service, case, principal)
 
 
-@router.post("/cases/{case_id}/termination", response_model=CaseRead, summary="终止代办帮办（附件10 终止单）")
+@router.post("/cases/{case_id}/termination", response_model=CaseRead,
+             summary="终止代办帮办（附件10 终止单）：一方提出，待另一方确认",
+             description="案件代办帮办员，或申请人（自愿委托，可随时申请终止，原因分类为 applicant_request）提出；"
+                         "另一方确认后才终止。")
 def termination(case_id: str, body: TerminationCreate, request: Request,
-                principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES))) -> dict:
+                principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES, Role.applicant))) -> dict:
+    reason_code = body.reason_code
+    if principal.role == Role.applicant:
+        if "reason_code" in body.model_fields_set and reason_code != "applicant_request":
+            raise Invalid("申请人提出终止时，原因分类为 applicant_request", field="reason_code")
+        reason_code = "applicant_request"
     service = coordination(request)
-    return read(service, service.terminate(principal.context(), case_id, body.reason, body.reason_code), principal)
+    case = service.terminate(principal.context(), case_id, body.reason, reason_code,
+                             list(body.materials_returned) if body.materials_returned else None, iso(body.signed_on))
+    return read(service, case, principal)
+
+
+@router.post("/cases/{case_id}/closure/confirmation", response_model=CaseRead,
+             summary="确认办结或终止（经双方认可）：申请人在线确认，或代办帮办员录入申请人签字的纸质单据",
+             description="另一方确认后案件才办结或终止，并邀请申请人评价。代办帮办员代录时须填写签字单据扫描件的 "
+                         "material_id 和签字日期 signed_on；申请人本人确认时不填。提出方自己确认为 403。")
+def closure_confirmation(case_id: str, body: ClosureConfirmationCreate, request: Request,
+                         principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES, Role.applicant))) -> dict:
+    if principal.role == Role.applicant and (body.signed_on or body.material_id):
+        raise Invalid("申请人在线确认时不填写 signed_on 和 material_id", field="signed_on" if body.signed_on else "material_id")
+    service = coordination(request)
+    case = service.confirm_closure(principal.context(), case_id, iso(body.signed_on), body.material_id)
+    return read(service, case, principal)
+
+
+def iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from shared.errors import Conflict
+from shared.errors import Conflict, Invalid
 from services.coordination import items as sm
 
 if TYPE_CHECKING:
@@ -19,6 +19,16 @@ def require_all_concluded(case: Case) -> None:
     if unfinished:
         names = "、".join(f"{n}（{case.items[n]['name']}，{sm.STATUS_LABELS[case.items[n]['status']]}）" for n in unfinished)
         raise Conflict(f"尚有事项未办结，不能办结案件：{names}", code="items_unfinished")
+
+
+def check_signed_on(signed_on: str | None, opened_on: str, today: dt.date) -> None:
+    """The date written on a paper form keyed in later (API.md: in the future or before the case → 422)."""
+    if signed_on is None:
+        return
+    if signed_on > today.isoformat():
+        raise Invalid("签字日期不能晚于今日", field="signed_on")
+    if signed_on < opened_on:
+        raise Invalid(f"签字日期不能早于案件受理日 {opened_on}", field="signed_on")
 
 
 def completion_rows(case: Case, calendar, today: dt.date) -> list[dict]:  # noqa: ANN001

@@ -1,5 +1,9 @@
 """Coordination's reaction to intake: ``intake.ApplicationAccepted`` opens the case, exactly once.
 
+A pure decision: :func:`policy` takes the upstream event and what the application looked up for it
+(:class:`Seen`: the case if it already exists, the catalog, the agent register in force, the time)
+and returns the aggregates whose new events are to be recorded — nothing when there is nothing to do.
+
 Exactly once twice over: the tracking record (same transaction) skips a redelivered event, and a
 case that already exists (e.g. the same acceptance republished at another position) is not opened
 again.
@@ -7,35 +11,39 @@ again.
 
 from __future__ import annotations
 
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from dataclasses import dataclass
+from datetime import datetime
 
-from shared.application import CommandContext
-from shared.clock import today
+from eventsourcing.domain import Aggregate
+
+from shared.application import CommandContext, event_meta
+from shared.clock import CHINA
 from shared.contracts import IntegrationEvent
-from shared.reference import load_catalog
+from shared.reference import Catalog
 from services.coordination.domain import Case
-from services.coordination.register import effective_assignees
 
+CONSUMES = frozenset({"intake.ApplicationAccepted"})
 GAP_REASON = "附件11未明确该事项的代办帮办人员，由承办部门（{dept}）兜底办理，服务点代办帮办员跟进"
 
 
-def policy(app, event: IntegrationEvent, processing: ProcessingEvent) -> None:  # noqa: ANN001
-    if event.type != "intake.ApplicationAccepted":
-        return
-    p = event.payload
-    try:
-        app.repository.get(Case.create_id(p["case_id"]))
-        return
-    except AggregateNotFoundError:
-        pass
-    catalog = load_catalog()
-    on = today(app.clock).isoformat()
-    app.index.refresh(app)
-    register = effective_assignees(catalog, app.index.register_changes, on)
+@dataclass(frozen=True)
+class Seen:
+    """What the application looked up for one upstream event (plain values; no store behind them)."""
+
+    case: Case | None  # the case the event is about, if it is open already
+    catalog: Catalog
+    register: dict[int, list[dict]]  # item_no -> the agents registered for it today (附件11 + 登记报备)
+    now: datetime  # the service clock's time
+
+
+def policy(event: IntegrationEvent, seen: Seen) -> list[Aggregate]:
+    if event.type != "intake.ApplicationAccepted" or seen.case is not None:
+        return []
+    p, catalog = event.payload, seen.catalog
     items = []
     for no in p["items"]:
         item = catalog.item(no)
-        people = register.get(no, [])
+        people = seen.register.get(no, [])
         dept = catalog.department(item.department)
         items.append({
             "item_no": no, "name": item.name, "department": item.department, "stage": item.stage,
@@ -44,12 +52,11 @@ def policy(app, event: IntegrationEvent, processing: ProcessingEvent) -> None:  
         })
     project, unit = p["project"], p["unit"]
     ctx = CommandContext(actor=event.actor, on_behalf_of=event.on_behalf_of, channel=event.channel)
-    case = Case(
+    return [Case.open(
         case_id=p["case_id"], service_point=p["service_point"],
         case_agent={k: p["case_agent"].get(k) for k in ("username", "name", "department")},
         applicant={"name": p["applicant"]["name"], "credit_code": p["applicant"].get("credit_code")},
         project={k: project.get(k) for k in ("name", "code", "is_key_project", "in_industrial_park", "total_investment")},
-        unit_name=unit["name"], channel=p["channel"], items=items, opened_on=on,
-        delegation_no=p.get("delegation_no"), meta=app.meta(ctx, p["case_id"]),
-    )
-    processing.collect_events(case)
+        unit_name=unit["name"], channel=p["channel"], items=items, opened_on=seen.now.astimezone(CHINA).date().isoformat(),
+        delegation_no=p.get("delegation_no"), meta=event_meta(ctx, p["case_id"], seen.now),
+    )]

@@ -15,18 +15,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from shared.application import stable_id
-from shared.errors import Conflict, Invalid, NotFound
+from shared.contracts import calendar as calendar_contracts, coordination as contracts
+from shared.contracts.coordination import CASE_STATUS_LABELS, CLOSURE_KIND_LABELS, CLOSURE_SIDE_LABELS, ITEM_STATE_FIELDS
+from shared.contracts.envelope import SERVICE_POINT_LABELS
+from shared.domain_events import FromContract, fields_of
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from services.coordination import closure as closing, crosslevel, joint
 from services.coordination import items as sm
-from services.coordination.actions import apply_item_change, check_deficiency, recorded_missing, retry_key
+from services.coordination.actions import (
+    apply_item_change, check_commitment, check_deficiency, deficiency_lapsed, receipt, recorded_missing, retry_key,
+)
 from services.coordination.clocks import item_due, next_pauses, warning_date
 from services.coordination.plan import normalise_plan
 
-OPEN, COMPLETED, TERMINATED = "open", "completed", "terminated"
-CASE_STATUS_LABELS = {OPEN: "办理中", COMPLETED: "已办结", TERMINATED: "已终止"}
+OPEN, AWAITING, COMPLETED, TERMINATED = "open", "awaiting_confirmation", "completed", "terminated"
 
 
 class Case(Aggregate):
@@ -34,26 +39,30 @@ class Case(Aggregate):
     def create_id(case_id: str, **_: Any):  # noqa: ANN205
         return stable_id("case", case_id)
 
-    @event("CaseOpened")
-    def __init__(self, case_id: str, service_point: str, case_agent: dict, applicant: dict, project: dict,
-                 unit_name: str, channel: str, items: list[dict], opened_on: str, delegation_no: int | None,
-                 meta: dict) -> None:
-        self.case_id, self.service_point, self.case_agent = case_id, service_point, case_agent
-        self.applicant, self.project, self.unit_name, self.channel = applicant, project, unit_name, channel
-        self.opened_on, self.delegation_no, self.status = opened_on, delegation_no, OPEN
-        self.items: dict[int, dict] = {
-            i["item_no"]: {**i, "status": sm.PENDING, "resume_to": None, "filed_on": None, "accepted_on": None,
-                           "concluded_on": None, "pauses": [], "missing_materials": [], "until": None, "deficiency": None,
-                           "warned_for": [], "overdue_for": [], "history": [], "last": None}
-            for i in items
-        }
-        self.agent_history: list[dict] = [{"agent": case_agent, "from": meta["occurred_at"], "reason": "受理"}]
-        self.plans: list[dict] = []
-        self.notifications: list[dict] = []
-        self.joint_reviews: list[dict] = []
-        self.combined_services: list[dict] = []
-        self.cross_level: dict[str, dict] = {}
-        self.closure: dict | None = None
+    class CaseOpened(FromContract, Aggregate.Created):
+        contract = contracts.CaseOpened
+
+        def apply(self, case: "Case") -> None:
+            case.case_id, case.service_point, case.case_agent = self.case_id, self.service_point, self.case_agent
+            case.applicant, case.project, case.unit_name, case.channel = self.applicant, self.project, self.unit_name, self.channel
+            case.opened_on, case.delegation_no, case.status = self.opened_on, self.delegation_no, OPEN
+            case.items = {
+                i["item_no"]: {**i, "status": sm.PENDING, "resume_to": None, "filed_on": None, "received_on": None,
+                               "acceptance_due": None, "accepted_on": None, "deemed_accepted": False,
+                               "concluded_on": None, "pauses": [], "missing_materials": [], "until": None,
+                               "deficiency": None, "warned_for": [], "overdue_for": [], "notice_breaches": [],
+                               "deficiency_overdue_for": [], "commitment": None,
+                               "history": [], "last": None}
+                for i in self.items
+            }
+            case.agent_history = [{"agent": self.case_agent, "from": self.meta["occurred_at"], "reason": "受理"}]
+            case.plans, case.notifications, case.joint_reviews, case.combined_services = [], [], [], []
+            case.cross_level, case.closure, case.proposal = {}, None, None
+
+    @classmethod
+    def open(cls, **fields: Any) -> "Case":
+        """Open a case: the fields of ``coordination.CaseOpened`` and ``meta``."""
+        return cls._create(cls.CaseOpened, **fields)
 
     # -- queries ------------------------------------------------------------------------
     @property
@@ -73,11 +82,16 @@ class Case(Aggregate):
         return item_due(calendar, i["accepted_on"], i["promised_days"], i["pauses"], today)
 
     # -- commands -----------------------------------------------------------------------
-    def reassign(self, to_agent: dict, reason: str, meta: dict) -> bool:
+    def reassign(self, to_agent: dict, to_point: str | None, reason: str, meta: dict) -> bool:
+        """Another agent of the same service point (属地服务, seed 三(一); 代办人无转委托权, 附件5)."""
         self._require_open("变更代办帮办员")
+        if to_point != self.service_point:
+            point = SERVICE_POINT_LABELS[self.service_point]
+            raise Invalid(f"属地服务：本案件由{point}负责，只能变更为该服务点的代办帮办员（代办人无转委托权）",
+                          field="username")
         if to_agent["username"] == self.case_agent["username"]:
             return False
-        self._reassigned(case_id=self.case_id, from_agent=self.case_agent, to_agent=to_agent, reason=reason, meta=meta)
+        self.trigger_event(self.CaseAgentReassigned, case_id=self.case_id, from_agent=self.case_agent, to_agent=to_agent, reason=reason, meta=meta)
         return True
 
     def set_plan(self, steps: list[dict], note: str | None, meta: dict) -> bool:
@@ -85,28 +99,40 @@ class Case(Aggregate):
         steps = normalise_plan(steps, {n: i["stage"] for n, i in self.items.items()})
         if self.plan and self.plan["steps"] == steps and self.plan["note"] == note:
             return False
-        self._plan_set(case_id=self.case_id, version=len(self.plans) + 1, steps=steps, note=note, meta=meta)
+        self.trigger_event(self.PlanSet, case_id=self.case_id, version=len(self.plans) + 1, steps=steps, note=note, meta=meta)
         return True
 
     def act(self, item_no: int, action: str, *, note: str | None, missing_materials: list[str], until: str | None,
-            today: dt.date, calendar, meta: dict) -> bool:  # noqa: ANN001
+            today: dt.date, calendar, acceptance_workdays: int, meta: dict, verify_by: str | None = None) -> bool:  # noqa: ANN001
         self._require_open("办理事项")
         item = self.item(item_no)
         if item["last"] == retry_key(action, note, missing_materials, until):
             return False  # a retry of the action just recorded
         t = sm.plan_transition(action, item["status"], item["resume_to"], bool(item["accepted_on"]))
+        if action == "file" and (waiting := crosslevel.waiting_for(self, item_no)):
+            raise Conflict(f"事项{item_no}等待跨层级协办结果（协办单 {'、'.join(waiting)}），反馈后才能申报",
+                           code="waiting_for_cross_level")
+        if action == "approve" and deficiency_lapsed(item, today) and not note:
+            raise Invalid(f"容缺材料（{'、'.join(item['deficiency']['missing_materials'])}）已过承诺补齐日期 "
+                          f"{item['deficiency']['until']} 仍未补齐：准予办结须在说明中写明理由", field="note")
         if action == "accept_with_deficiency":
             check_deficiency(missing_materials, until, today)
+        check_commitment(action, verify_by, today)
+        rules = receipt(item, t, today, calendar, acceptance_workdays)
         accepted_on = today.isoformat() if t.starts_clock else item["accepted_on"]
+        if rules.deemed_accepted:
+            accepted_on = item["received_on"]  # 逾期未告知：自收到申请材料之日起即为受理
         pauses = next_pauses(item["pauses"], t.from_status, t.to_status, accepted_on, today.isoformat())
         due = item_due(calendar, accepted_on, item["promised_days"], pauses, today)
         missing, promised = recorded_missing(item, t, missing_materials, until)
-        self._item_changed(
-            case_id=self.case_id, item_no=item_no, department=item["department"], action=action,
+        self.trigger_event(
+            self.ItemStateChanged, case_id=self.case_id, item_no=item_no, department=item["department"], action=action,
             from_status=t.from_status, to_status=t.to_status, note=note, missing_materials=missing, until=promised,
             due_date=due.due_date.isoformat() if due else None, due_date_estimated=bool(due and due.estimated),
             paused=t.to_status in sm.PAUSED and bool(accepted_on), on_date=today.isoformat(),
-            accepted_on=accepted_on, paused_workdays=due.paused_workdays if due else 0, meta=meta,
+            accepted_on=accepted_on, paused_workdays=due.paused_workdays if due else 0,
+            acceptance_due=rules.acceptance_due, deemed_accepted=rules.deemed_accepted, notice_breach=rules.notice_breach,
+            commitment_verify_by=verify_by if action == "accept_on_commitment" else None, meta=meta,
         )
         return True
 
@@ -121,12 +147,71 @@ class Case(Aggregate):
                     due_date_estimated=due.estimated, checked_on=today.isoformat(), meta=meta)
         if today > due.due_date:
             if key not in item["overdue_for"]:
-                self._overdue(**args)
+                self.trigger_event(self.ItemOverdue, **args)
                 return "overdue"
         elif today >= warning_date(calendar, due.due_date, warning_workdays) and key not in item["warned_for"]:
-            self._warned(**args)
+            self.trigger_event(self.ItemDeadlineWarned, **args)
             return "warned"
         return None
+
+    def check_deficiency(self, item_no: int, today: dt.date, meta: dict) -> str | None:
+        """容缺: the promised date passed with the materials still missing — recorded once per promised date."""
+        item = self.items[item_no]
+        if self.status != OPEN or not deficiency_lapsed(item, today):
+            return None
+        until = item["deficiency"]["until"]
+        if until in item["deficiency_overdue_for"]:
+            return None
+        self.trigger_event(self.ItemDeficiencyOverdue, case_id=self.case_id, item_no=item_no, department=item["department"],
+                           until=until, missing_materials=item["deficiency"]["missing_materials"],
+                           checked_on=today.isoformat(), meta=meta)
+        return "deficiency_overdue"
+
+    def verify_commitment(self, item_no: int, result: str, note: str | None, today: dt.date, meta: dict) -> bool:
+        """告知承诺制: the department's check of the applicant's commitment (also after 办结: it is supervision
+        of what was approved on trust).  Once; the same again is a retry."""
+        item = self.item(item_no)
+        commitment = item.get("commitment")
+        if commitment is None:
+            raise Conflict(f"事项{item_no}不是告知承诺受理的事项，无需核查", code="not_on_commitment")
+        if commitment["result"] is not None:
+            if (commitment["result"], commitment["note"]) == (result, note):
+                return False
+            raise Conflict(f"事项{item_no}的承诺已于 {commitment['verified_on']} 核查，不能重复登记", code="already_verified")
+        self.trigger_event(self.CommitmentVerified, case_id=self.case_id, item_no=item_no, department=item["department"],
+                           result=result, note=note, verify_by=commitment["verify_by"], verified_on=today.isoformat(),
+                           on_time=today.isoformat() <= commitment["verify_by"], meta=meta)
+        return True
+
+    def check_commitment(self, item_no: int, today: dt.date, meta: dict) -> str | None:
+        """A commitment not verified by its date: recorded once per date."""
+        commitment = self.items[item_no].get("commitment")
+        if not commitment or commitment["result"] is not None or today.isoformat() <= commitment["verify_by"]:
+            return None
+        if commitment["verify_by"] in commitment["overdue_for"]:
+            return None
+        self.trigger_event(self.CommitmentVerificationOverdue, case_id=self.case_id, item_no=item_no,
+                           department=self.items[item_no]["department"], verify_by=commitment["verify_by"],
+                           checked_on=today.isoformat(), meta=meta)
+        return "commitment_overdue"
+
+    def redate(self, before, after, today: dt.date, calendar_change_no: int, meta: dict) -> int:  # noqa: ANN001
+        """A calendar change: record the new due date of every running item whose due date it moves."""
+        moved = 0
+        if self.status != OPEN:
+            return moved
+        for item_no, item in self.items.items():
+            if not item["accepted_on"] or item["status"] in sm.CONCLUDED:
+                continue
+            old, new = self.due(item_no, before, today), self.due(item_no, after, today)
+            if (old.due_date, old.estimated) == (new.due_date, new.estimated):
+                continue
+            self.trigger_event(self.ItemDueDateMoved, case_id=self.case_id, item_no=item_no, department=item["department"],
+                            due_date=new.due_date.isoformat(), due_date_estimated=new.estimated,
+                            previous_due_date=old.due_date.isoformat(), calendar_change_no=calendar_change_no,
+                            meta=meta)
+            moved += 1
+        return moved
 
     def give_notification(self, items: list[dict], note: str | None, today: dt.date, meta: dict) -> int:
         self._require_open("一次性告知")
@@ -137,7 +222,7 @@ class Case(Aggregate):
             if n["items"] == items and n["note"] == note:
                 return n["notification_no"]
         no = len(self.notifications) + 1
-        self._notified(case_id=self.case_id, notification_no=no, items=items, note=note, given_on=today.isoformat(), meta=meta)
+        self.trigger_event(self.NotificationGiven, case_id=self.case_id, notification_no=no, items=items, note=note, given_on=today.isoformat(), meta=meta)
         return no
 
     def hold_joint_review(self, date: str, departments: list[str], items: list[int], conclusion: str,
@@ -149,7 +234,7 @@ class Case(Aggregate):
         if same is not None:
             return same
         no = len(self.joint_reviews) + 1
-        self._joint_review(case_id=self.case_id, review_no=no, date=date, departments=departments, items=items,
+        self.trigger_event(self.JointReviewHeld, case_id=self.case_id, review_no=no, date=date, departments=departments, items=items,
                            conclusion=conclusion, park_participates=park, kind=joint.review_kind(park), meta=meta)
         return no
 
@@ -161,15 +246,14 @@ class Case(Aggregate):
         if same is not None:
             return same
         no = len(self.combined_services) + 1
-        self._combined(case_id=self.case_id, marker_no=no, kind=kind, items=items, note=note, meta=meta)
+        self.trigger_event(self.CombinedServiceMarked, case_id=self.case_id, marker_no=no, kind=kind, items=items, note=note, meta=meta)
         return no
 
     def request_cross_level(self, request_id: str, fields: dict, meta: dict) -> bool:
         self._require_open("提出跨层级协办")
-        self.check_items(fields["items"])
         if request_id in self.cross_level:
             return False
-        self._cross_requested(case_id=self.case_id, request_id=request_id, **fields, meta=meta)
+        self.trigger_event(self.CrossLevelRequested, case_id=self.case_id, request_id=request_id, **fields, meta=meta)
         return True
 
     def answer_cross_level(self, request_id: str, result: str, assisted_by: dict, assisting_center: str,
@@ -177,119 +261,197 @@ class Case(Aggregate):
         request = self.cross_level.get(request_id)
         if not crosslevel.needs_answer(request, request_id, result, assisted_by):
             return False
-        self._cross_answered(case_id=self.case_id, request_id=request_id, result=result, assisted_by=assisted_by,
+        self.trigger_event(self.CrossLevelAnswered, case_id=self.case_id, request_id=request_id, result=result, assisted_by=assisted_by,
                              assisting_center=assisting_center, answered_on=today.isoformat(),
                              on_time=today.isoformat() <= request["due_date"], remark=remark, meta=meta)
         return True
 
-    def complete(self, note: str | None, today: dt.date, calendar, meta: dict) -> bool:  # noqa: ANN001
-        if self.status == COMPLETED:
+    def propose_closure(self, kind: str, side: str, *, today: dt.date, note: str | None = None,
+                        reason: str | None = None, reason_code: str | None = None,
+                        returned_materials: list[str] | None = None, signed_on: str | None = None, meta: dict) -> bool:
+        """One side signs the 办结单 (附件8, the case agent, once every item is concluded) or the 终止单 (附件10,
+        the case agent or the applicant): the case waits for the other side (经双方认可)."""
+        fields = dict(kind=kind, side=side, note=note, reason=reason, reason_code=reason_code,
+                      returned_materials=returned_materials, signed_on=signed_on)
+        if self.status == AWAITING:
+            if all(self.proposal[k] == v for k, v in fields.items()):
+                return False  # a retry of the proposal just recorded
+            p = self.proposal
+            raise Conflict(f"{CLOSURE_SIDE_LABELS[p['side']]}已提出{CLOSURE_KIND_LABELS[p['kind']]}，待对方确认",
+                           code="awaiting_confirmation")
+        if self.status == {"completion": COMPLETED, "termination": TERMINATED}[kind]:
             return False
-        self._require_open("办结")
-        closing.require_all_concluded(self)
-        self._completed(case_id=self.case_id, completed_on=today.isoformat(), note=note, materials_returned=True,
-                        service_point=self.service_point, case_agent=self.case_agent, applicant=self.applicant,
-                        project=closing.project_ref(self.project), items=closing.completion_rows(self, calendar, today),
-                        meta=meta)
+        self._require_open(CLOSURE_KIND_LABELS[kind])
+        closing.check_signed_on(signed_on, self.opened_on, today)
+        if kind == "completion":
+            closing.require_all_concluded(self)
+        self.trigger_event(self.ClosureProposed, case_id=self.case_id, proposed_on=today.isoformat(), **fields, meta=meta)
         return True
 
-    def terminate(self, reason: str, reason_code: str, today: dt.date, meta: dict) -> bool:
-        if self.status == TERMINATED:
-            return False
-        self._require_open("终止代办帮办")
-        self._terminated(case_id=self.case_id, terminated_on=today.isoformat(), reason=reason, reason_code=reason_code,
-                         service_point=self.service_point, case_agent=self.case_agent, applicant=self.applicant,
-                         project=closing.project_ref(self.project), items=closing.termination_rows(self), meta=meta)
+    def confirm_closure(self, side: str, way: str, *, today: dt.date, calendar, signed_on: str | None = None,  # noqa: ANN001
+                        material_id: str | None = None, meta: dict) -> bool:
+        """The other side's assent concludes the case: 已办结 or 已终止 only now (and only now is the applicant
+        invited to rate)."""
+        if self.status in (COMPLETED, TERMINATED):
+            return False  # concluded already: a retry
+        if self.status != AWAITING:
+            raise Conflict("尚未提出办结或终止，无需确认", code="nothing_to_confirm")
+        p = self.proposal
+        closing.check_signed_on(signed_on, self.opened_on, today)
+        if side == p["side"]:
+            raise Forbidden(f"{CLOSURE_SIDE_LABELS[side]}已签署{CLOSURE_KIND_LABELS[p['kind']]}单，须由另一方确认（经双方认可）")
+        common = dict(case_id=self.case_id, service_point=self.service_point, case_agent=self.case_agent,
+                      applicant=self.applicant, project=closing.project_ref(self.project), proposed_on=p["proposed_on"],
+                      returned_materials=p["returned_materials"],
+                      confirmation=dict(side=side, way=way, confirmed_on=today.isoformat(), signed_on=signed_on,
+                                        material_id=material_id), meta=meta)
+        if p["kind"] == "completion":
+            self.trigger_event(self.CaseCompleted, completed_on=today.isoformat(), note=p["note"], materials_returned=True,
+                               items=closing.completion_rows(self, calendar, today), **common)
+        else:
+            self.trigger_event(self.CaseTerminated, terminated_on=today.isoformat(), reason=p["reason"],
+                               reason_code=p["reason_code"], items=closing.termination_rows(self), proposed_by=p["side"],
+                               **common)
         return True
 
-    # -- events -------------------------------------------------------------------------
-    @event("CaseAgentReassigned")
-    def _reassigned(self, case_id: str, from_agent: dict, to_agent: dict, reason: str, meta: dict) -> None:
-        self.case_agent = to_agent
-        self.agent_history.append({"agent": to_agent, "from": meta["occurred_at"], "reason": reason})
+    class CaseAgentReassigned(FromContract, Aggregate.Event):
+        contract = contracts.CaseAgentReassigned
 
-    @event("PlanSet")
-    def _plan_set(self, case_id: str, version: int, steps: list[dict], note: str | None, meta: dict) -> None:
-        self.plans.append({"version": version, "steps": steps, "note": note, "set_at": meta["occurred_at"],
-                           "set_by": meta["actor"]["username"]})
+        def apply(self, case: "Case") -> None:
+            case.case_agent = self.to_agent
+            case.agent_history.append({"agent": self.to_agent, "from": self.meta["occurred_at"], "reason": self.reason})
 
-    @event("ItemStateChanged")
-    def _item_changed(self, case_id: str, item_no: int, department: str, action: str, from_status: str,
-                      to_status: str, note: str | None, missing_materials: list[str], until: str | None,
-                      due_date: str | None, due_date_estimated: bool, paused: bool, on_date: str,
-                      accepted_on: str | None, paused_workdays: int, meta: dict) -> None:
-        apply_item_change(self.items[item_no], action=action, from_status=from_status, to_status=to_status, note=note,
-                          missing_materials=missing_materials, until=until, on_date=on_date, accepted_on=accepted_on,
-                          meta=meta)
+    class PlanSet(FromContract, Aggregate.Event):
+        contract = contracts.PlanSet
 
-    @event("ItemDeadlineWarned")
-    def _warned(self, case_id: str, item_no: int, department: str, due_date: str, due_date_estimated: bool,
-                checked_on: str, meta: dict) -> None:
-        self.items[item_no]["warned_for"].append(due_date)
+        def apply(self, case: "Case") -> None:
+            case.plans.append({"version": self.version, "steps": self.steps, "note": self.note,
+                               "set_at": self.meta["occurred_at"], "set_by": self.meta["actor"]["username"]})
 
-    @event("ItemOverdue")
-    def _overdue(self, case_id: str, item_no: int, department: str, due_date: str, due_date_estimated: bool,
-                 checked_on: str, meta: dict) -> None:
-        self.items[item_no]["overdue_for"].append(due_date)
+    class ItemStateChanged(FromContract, Aggregate.Event):
+        contract = contracts.ItemStateChanged
 
-    @event("NotificationGiven")
-    def _notified(self, case_id: str, notification_no: int, items: list[dict], note: str | None, given_on: str,
-                  meta: dict) -> None:
-        self.notifications.append({"notification_no": notification_no, "items": items, "note": note,
-                                   "given_on": given_on, "by": meta["actor"]["username"]})
+        def apply(self, case: "Case") -> None:
+            item = case.items[self.item_no]
+            apply_item_change(item, action=self.action, from_status=self.from_status,
+                              to_status=self.to_status, note=self.note, missing_materials=self.missing_materials,
+                              until=self.until, on_date=self.on_date, accepted_on=self.accepted_on, meta=self.meta)
+            if self.notice_breach:
+                item["notice_breaches"].append({"kind": self.notice_breach, "on_date": self.on_date})
+            if self.deemed_accepted:
+                item["deemed_accepted"] = True
+            if self.commitment_verify_by:
+                item["commitment"] = {"verify_by": self.commitment_verify_by, "result": None, "verified_on": None,
+                                      "note": None, "overdue_for": []}
+            item.update(fields_of(self, only=ITEM_STATE_FIELDS))  # the item's state as this change left it
 
-    @event("JointReviewHeld")
-    def _joint_review(self, case_id: str, review_no: int, date: str, departments: list[str], items: list[int],
-                      conclusion: str, park_participates: bool, kind: str, meta: dict) -> None:
-        self.joint_reviews.append({"review_no": review_no, "date": date, "departments": departments, "items": items,
-                                   "conclusion": conclusion, "park_participates": park_participates, "kind": kind})
+    class ItemDueDateMoved(FromContract, Aggregate.Event):
+        """The due date is computed from the calendar whenever asked; the event tells the other services."""
+        contract = calendar_contracts.ItemDueDateMoved
 
-    @event("CombinedServiceMarked")
-    def _combined(self, case_id: str, marker_no: int, kind: str, items: list[int], note: str | None, meta: dict) -> None:
-        self.combined_services.append({"marker_no": marker_no, "kind": kind, "items": items, "note": note})
+        def apply(self, case: "Case") -> None:
+            pass
 
-    @event("CrossLevelRequested")
-    def _cross_requested(self, case_id: str, request_id: str, project_name: str, region: str, helper: dict,
-                         requested_on: str, project_contact: dict, items: list[int], item_names: list[str],
-                         reason: str, required_documents: list[str], requested_unit: str, local_center: str,
-                         remark: str | None, due_date: str, due_date_estimated: bool, meta: dict) -> None:
-        self.cross_level[request_id] = {
-            "request_id": request_id, "project_name": project_name, "region": region, "helper": helper,
-            "requested_on": requested_on, "project_contact": project_contact, "items": items,
-            "item_names": item_names, "reason": reason, "required_documents": required_documents,
-            "requested_unit": requested_unit, "local_center": local_center, "remark": remark,
-            "due_date": due_date, "due_date_estimated": due_date_estimated, "answer": None,
-        }
+    class ItemDeadlineWarned(FromContract, Aggregate.Event):
+        contract = contracts.ItemDeadlineWarned
 
-    @event("CrossLevelAnswered")
-    def _cross_answered(self, case_id: str, request_id: str, result: str, assisted_by: dict, assisting_center: str,
-                        answered_on: str, on_time: bool, remark: str | None, meta: dict) -> None:
-        self.cross_level[request_id]["answer"] = {
-            "result": result, "assisted_by": assisted_by, "assisting_center": assisting_center,
-            "answered_on": answered_on, "on_time": on_time, "remark": remark}
+        def apply(self, case: "Case") -> None:
+            case.items[self.item_no]["warned_for"].append(self.due_date)
 
-    @event("CaseCompleted")
-    def _completed(self, case_id: str, completed_on: str, note: str | None, materials_returned: bool,
-                   service_point: str, case_agent: dict, applicant: dict, project: dict, items: list[dict],
-                   meta: dict) -> None:
-        self.status = COMPLETED
-        self.closure = {"kind": "completion", "on": completed_on, "note": note, "materials_returned": True,
-                        "items": items, "by": meta["actor"]}
+    class ItemOverdue(FromContract, Aggregate.Event):
+        contract = contracts.ItemOverdue
 
-    @event("CaseTerminated")
-    def _terminated(self, case_id: str, terminated_on: str, reason: str, reason_code: str, service_point: str,
-                    case_agent: dict, applicant: dict, project: dict, items: list[dict], meta: dict) -> None:
-        self.status = TERMINATED
-        self.closure = {"kind": "termination", "on": terminated_on, "reason": reason, "reason_code": reason_code,
-                        "items": items, "by": meta["actor"]}
+        def apply(self, case: "Case") -> None:
+            case.items[self.item_no]["overdue_for"].append(self.due_date)
+
+    class ItemDeficiencyOverdue(FromContract, Aggregate.Event):
+        contract = contracts.ItemDeficiencyOverdue
+
+        def apply(self, case: "Case") -> None:
+            case.items[self.item_no]["deficiency_overdue_for"].append(self.until)
+
+    class CommitmentVerified(FromContract, Aggregate.Event):
+        contract = contracts.CommitmentVerified
+
+        def apply(self, case: "Case") -> None:
+            case.items[self.item_no]["commitment"].update(result=self.result, verified_on=self.verified_on, note=self.note)
+
+    class CommitmentVerificationOverdue(FromContract, Aggregate.Event):
+        contract = contracts.CommitmentVerificationOverdue
+
+        def apply(self, case: "Case") -> None:
+            case.items[self.item_no]["commitment"]["overdue_for"].append(self.verify_by)
+
+    class NotificationGiven(FromContract, Aggregate.Event):
+        contract = contracts.NotificationGiven
+
+        def apply(self, case: "Case") -> None:
+            case.notifications.append({**fields_of(self, without=("case_id",)), "by": self.meta["actor"]["username"]})
+
+    class JointReviewHeld(FromContract, Aggregate.Event):
+        contract = contracts.JointReviewHeld
+
+        def apply(self, case: "Case") -> None:
+            case.joint_reviews.append(fields_of(self, without=("case_id",)))
+
+    class CombinedServiceMarked(FromContract, Aggregate.Event):
+        contract = contracts.CombinedServiceMarked
+
+        def apply(self, case: "Case") -> None:
+            case.combined_services.append(fields_of(self, without=("case_id",)))
+
+    class CrossLevelRequested(FromContract, Aggregate.Event):
+        contract = contracts.CrossLevelRequested
+
+        def apply(self, case: "Case") -> None:
+            case.cross_level[self.request_id] = {**fields_of(self, without=("case_id",)), "answer": None}
+
+    class CrossLevelAnswered(FromContract, Aggregate.Event):
+        contract = contracts.CrossLevelAnswered
+
+        def apply(self, case: "Case") -> None:
+            case.cross_level[self.request_id]["answer"] = fields_of(self, without=("case_id", "request_id"))
+
+    class ClosureProposed(FromContract, Aggregate.Event):
+        contract = contracts.ClosureProposed
+
+        def apply(self, case: "Case") -> None:
+            case.status = AWAITING
+            case.proposal = {**fields_of(self, without=("case_id",)), "by": self.meta["actor"]}
+
+    class CaseCompleted(FromContract, Aggregate.Event):
+        contract = contracts.CaseCompleted
+
+        def apply(self, case: "Case") -> None:
+            case.status = COMPLETED
+            case.closure = {"kind": "completion", "on": self.completed_on, "note": self.note, "materials_returned": True,
+                            "items": self.items, "by": self.meta["actor"], **_sides(self, case.proposal)}
+            case.proposal = None
+
+    class CaseTerminated(FromContract, Aggregate.Event):
+        contract = contracts.CaseTerminated
+
+        def apply(self, case: "Case") -> None:
+            case.status = TERMINATED
+            case.closure = {"kind": "termination", "on": self.terminated_on, "reason": self.reason,
+                            "reason_code": self.reason_code, "items": self.items, "by": self.meta["actor"],
+                            **_sides(self, case.proposal)}
+            case.proposal = None
 
     # -- guards ---------------------------------------------------------------------------
     def _require_open(self, action: str) -> None:
         if self.status != OPEN:
             raise Conflict(f"案件{CASE_STATUS_LABELS[self.status]}，不能{action}", code="case_closed")
 
-    def check_items(self, items: list[int]) -> None:
-        """Invalid (422, field ``items``) when an item number is not one of this case's delegated items."""
+    def check_items(self, items: list[int], field: str = "items") -> None:
+        """Invalid (422, naming ``field``) when an item number is not one of this case's delegated items."""
         wrong = [n for n in items if n not in self.items]
         if wrong:
-            raise Invalid(f"事项{wrong}不是本案件的委托事项（委托事项：{sorted(self.items)}）", field="items")
+            raise Invalid(f"事项{wrong}不是本案件的委托事项（委托事项：{sorted(self.items)}）", field=field)
+
+
+def _sides(event, proposal: dict | None) -> dict:  # noqa: ANN001
+    """Both sides of a concluded case (经双方认可): who signed first and when, the handed-back materials, the
+    other side's confirmation.  A case concluded before confirmation existed has none of these (null)."""
+    return {"proposed_by": proposal["by"] if proposal else None, "proposed_on": event.proposed_on,
+            "returned_materials": event.returned_materials, "confirmation": event.confirmation}

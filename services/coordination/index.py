@@ -1,34 +1,21 @@
 """A small in-process index of coordination's own notification log: which cases exist, who may
-see them, which are open, and the agent-register changes.  Rebuilt from the log on start and
-brought up to date before each use, so it is never stale and needs no table of its own."""
+see them, which are open, and the agent-register changes.  A pure fold: the application feeds it
+its log (``app.catch_up(index)``) on start and before each use, so it is never stale and needs no
+table of its own."""
 
 from __future__ import annotations
 
-import threading
-
-_WANTED = {"CaseOpened", "CaseAgentReassigned", "CaseCompleted", "CaseTerminated", "AgentRegisterChanged"}
-
 
 class LogIndex:
+    wanted = frozenset({"CaseOpened", "CaseAgentReassigned", "CaseCompleted", "CaseTerminated", "AgentRegisterChanged"})
+
     def __init__(self) -> None:
         self.position = 0
         self.cases: dict[str, dict] = {}
         self.register_changes: list[dict] = []
-        self._lock = threading.Lock()
 
-    def refresh(self, app) -> None:  # noqa: ANN001
-        with self._lock:
-            while True:
-                batch = list(app.recorder.select_notifications(start=self.position + 1, limit=500))
-                if not batch:
-                    return
-                for n in batch:
-                    name = n.topic.rsplit(".", 1)[-1]
-                    if name in _WANTED:
-                        self._apply(name, app.mapper.to_domain_event(n))
-                    self.position = n.id
-
-    def _apply(self, name: str, e) -> None:  # noqa: ANN001
+    def apply(self, e) -> None:  # noqa: ANN001
+        name = type(e).__name__
         if name == "CaseOpened":
             self.cases[e.case_id] = {
                 "case_id": e.case_id, "status": "open", "service_point": e.service_point,

@@ -12,6 +12,11 @@
                                          ─end_special_procedure→ (back where it was, clock runs)
     any state not concluded ─withdraw→ withdrawn
 
+告知承诺受理 (``accept_on_commitment``, seed 三(七) 推行告知承诺制): accepted on the applicant's written
+commitment that it meets the conditions, with the date by which the department verifies the commitment
+(``verify_by``); the item then runs as any accepted item, and the verification is recorded apart from the
+handling states (it may come after 办结).
+
 容缺受理 then 办结: ``accept_with_deficiency`` starts the clock and records the missing
 materials and the date they are promised by (``until``).  ``correction_done`` on such an item
 records that the missing materials were supplied (it becomes plainly ``accepted``).  ``approve``
@@ -22,22 +27,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.contracts.coordination import ITEM_ACTION_LABELS as ACTION_LABELS, ITEM_STATUS_LABELS as STATUS_LABELS
 from shared.errors import Conflict
 
 PENDING, RECEIVED, ACCEPTED, CORRECTION = "pending", "received", "accepted", "correction"
 DEFICIENT, SPECIAL = "accepted_with_deficiency", "special_procedure"
 APPROVED, CONCLUDED_DEFICIENT, REFUSED, WITHDRAWN = "approved", "concluded_with_deficiency", "refused", "withdrawn"
 
-STATUS_LABELS = {
-    PENDING: "待申报", RECEIVED: "已收件", ACCEPTED: "已受理", CORRECTION: "补正中",
-    DEFICIENT: "容缺受理", SPECIAL: "特别程序中", APPROVED: "办结（准予）",
-    CONCLUDED_DEFICIENT: "办结（容缺通过）", REFUSED: "办结（不予）", WITHDRAWN: "已撤回",
-}
-ACTION_LABELS = {
-    "file": "申报（收件）", "accept": "受理", "request_correction": "补正告知", "correction_done": "补正完成",
-    "accept_with_deficiency": "容缺受理", "start_special_procedure": "特别程序开始",
-    "end_special_procedure": "特别程序结束", "approve": "办结（准予）", "refuse": "办结（不予）", "withdraw": "撤回",
-}
 CONCLUDED = frozenset({APPROVED, CONCLUDED_DEFICIENT, REFUSED, WITHDRAWN})
 CLOCK_RUNNING = frozenset({ACCEPTED, DEFICIENT})  # accepted and not paused
 PAUSED = frozenset({CORRECTION, SPECIAL})
@@ -55,6 +51,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "approve": (frozenset({ACCEPTED, DEFICIENT}), APPROVED),
     "refuse": (frozenset({RECEIVED, ACCEPTED, DEFICIENT}), REFUSED),
     "withdraw": (frozenset({PENDING, RECEIVED, ACCEPTED, DEFICIENT, CORRECTION, SPECIAL}), WITHDRAWN),
+    "accept_on_commitment": (frozenset({RECEIVED}), ACCEPTED),  # 告知承诺制: accepted on the applicant's commitment
 }
 ACTIONS = tuple(TRANSITIONS)
 
@@ -85,7 +82,7 @@ def plan_transition(action: str, status: str, resume_to: str | None, clock_start
         action=action, from_status=status, to_status=target,
         pauses=target in PAUSED and clock_started,
         resumes=status in PAUSED and clock_started,
-        starts_clock=action in ("accept", "accept_with_deficiency"),
+        starts_clock=action in ("accept", "accept_with_deficiency", "accept_on_commitment"),
     )
 
 
@@ -95,7 +92,7 @@ def _refusal(action: str, status: str) -> str:
         return f"{label}：事项已办结或已撤回"
     hints = {
         PENDING: "请先申报（file）",
-        RECEIVED: "请先受理（accept 或 accept_with_deficiency）",
+        RECEIVED: "请先受理（accept、accept_with_deficiency 或 accept_on_commitment）",
         CORRECTION: "事项正在补正，请先补正完成（correction_done）",
         SPECIAL: "事项处于特别程序，请先结束特别程序（end_special_procedure）",
         ACCEPTED: "事项已受理",

@@ -4,6 +4,7 @@ override table (administrators edit it without code), and the agent register (�
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 
@@ -11,13 +12,14 @@ from shared.auth import Principal, current_principal, require_roles
 from shared.contracts import Role
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.reference import load_catalog
-from shared.workcalendar import PACKAGE_YEARS, load_calendar, read_overrides, save_overrides
+from shared.types import PathNumber
+from shared.workcalendar import PACKAGE_YEARS
 from services.coordination.schemas import (
     CalendarPut, CalendarRead, CatalogItemRead, RegisterChangeCreate, RegisterChangeRead, RegisterRead,
 )
 
 router = APIRouter(prefix="/coordination", tags=["coordination: reference"])
-YEAR = Path(ge=2000, le=2100, description="年份")
+Year = Annotated[PathNumber, Path(ge=2000, le=2100, description="年份")]
 
 
 @router.get("/catalog", response_model=list[CatalogItemRead], summary="帮您办代办帮办服务事项目录（附件2，含勘误）与负责人员（附件11）")
@@ -30,34 +32,31 @@ def catalog(_: Principal = Depends(current_principal)) -> list[dict]:
             "item_no": i.item_no, "name": i.name, "department": {"code": dept.code, "name": dept.name},
             "item_type": i.item_type, "stage": i.stage, "stage_name": c.stages.get(i.stage),
             "statutory_days": i.statutory_days, "promised_days": i.promised_days, "limits_source": i.limits_source,
-            "since_version": i.since_version,
+            "limits_basis": i.limits_basis, "since_version": i.since_version,
             "assigned_agents": [{"name": a.name, "phone": a.phone} for a in c.agents_for(i.item_no)],
         })
     return rows
 
 
-@router.get("/calendar/{year}", response_model=CalendarRead, summary="某年的工作日历：是否为预估、调休表")
-def get_calendar(request: Request, year: int = YEAR, _: Principal = Depends(current_principal)) -> dict:
-    return _calendar_view(request.app.state.runtime.calendar, year)
+@router.get("/calendar/{year}", response_model=CalendarRead, summary="某年的工作日历：是否为预估、调休表、变更历史")
+def get_calendar(request: Request, year: Year, _: Principal = Depends(current_principal)) -> dict:
+    service = request.app.state.services.coordination
+    return _calendar_view(service.calendar, year, service.calendar_history(year))
 
 
-@router.put("/calendar/overrides/{year}", response_model=CalendarRead, summary="录入某年的法定节假日与调休安排（管理员）；保存后立即生效")
-def put_calendar(body: CalendarPut, request: Request, year: int = YEAR,
-                 _: Principal = Depends(require_roles(Role.admin))) -> dict:
+@router.put("/calendar/overrides/{year}", response_model=CalendarRead,
+            summary="录入某年的法定节假日与调休安排（管理员，须说明原因）；记为日历变更事件，各服务立即采用，在办事项的承诺时限随之重算")
+def put_calendar(body: CalendarPut, request: Request, year: Year,
+                 principal: Principal = Depends(require_roles(Role.admin))) -> dict:
     for day in body.overrides:
         if day.year != year:
             raise Invalid(f"日期 {day} 不属于 {year} 年", field=f"overrides.{day}")
-    runtime = request.app.state.runtime
-    path = runtime.calendar_overrides_path
-    entries, years = read_overrides(path)
-    entries = {d: k for d, k in entries.items() if d.year != year} | dict(body.overrides)
-    years = (years | {year}) if body.announced else (years - {year})
-    save_overrides(path, entries, years)
-    runtime.calendar = load_calendar(path)
-    return _calendar_view(runtime.calendar, year)
+    service = request.app.state.services.coordination
+    service.override_calendar(principal.context(), year, dict(body.overrides), body.announced, body.reason)
+    return _calendar_view(service.calendar, year, service.calendar_history(year))
 
 
-def _calendar_view(calendar, year: int) -> dict:  # noqa: ANN001
+def _calendar_view(calendar, year: int, changes: list[dict]) -> dict:  # noqa: ANN001
     day, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     holidays, makeup, workdays = [], [], 0
     while day <= end:
@@ -74,6 +73,7 @@ def _calendar_view(calendar, year: int) -> dict:  # noqa: ANN001
         "source": "override" if announced else "package" if year in PACKAGE_YEARS else "weekdays_guess",
         "workdays": workdays, "holidays_on_weekdays": holidays, "makeup_workdays": makeup,
         "overrides": {d.isoformat(): k for d, k in sorted(calendar.overrides.items()) if d.year == year},
+        "changes": changes,
     }
 
 

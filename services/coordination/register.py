@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from shared.application import stable_id
-from shared.reference import Catalog
+from shared.contracts import coordination as contracts
+from shared.domain_events import FromContract, fields_of
 
 
 def register_case_id(department: str) -> str:
@@ -25,31 +26,20 @@ class AgentRegisterChange(Aggregate):
     def create_id(department: str, change_no: int, **_: Any):  # noqa: ANN205
         return stable_id("agent-register-change", f"{department}:{change_no}")
 
-    @event("AgentRegisterChanged")
-    def __init__(self, case_id: str, department: str, change_no: int, items: list[int], replaced: dict | None,
-                 replacement: dict, effective_on: str, reason: str, meta: dict) -> None:
-        self.department, self.change_no, self.items = department, change_no, items
-        self.replaced, self.replacement = replaced, replacement
-        self.effective_on, self.reason = effective_on, reason
-        self.recorded_by, self.recorded_at = meta["actor"], meta["occurred_at"]
+    class AgentRegisterChanged(FromContract, Aggregate.Created):
+        contract = contracts.AgentRegisterChanged
+
+        def apply(self, change: "AgentRegisterChange") -> None:
+            for name, value in fields_of(self, without=("case_id",)).items():
+                setattr(change, name, value)
+            change.recorded_by, change.recorded_at = self.meta["actor"], self.meta["occurred_at"]
+
+    @classmethod
+    def record(cls, **fields: Any) -> "AgentRegisterChange":
+        """A change of a department's agents: the fields of ``coordination.AgentRegisterChanged`` and ``meta``."""
+        return cls._create(cls.AgentRegisterChanged, **fields)
 
     def as_dict(self) -> dict:
         return {"department": self.department, "change_no": self.change_no, "items": self.items,
                 "replaced": self.replaced, "replacement": self.replacement, "effective_on": self.effective_on,
                 "reason": self.reason, "recorded_by": self.recorded_by, "recorded_at": self.recorded_at}
-
-
-def effective_assignees(catalog: Catalog, changes: list[dict], today: str) -> dict[int, list[dict]]:
-    """item_no -> [{name, phone}] as registered today: 附件11 with the changes in force applied in order."""
-    table = {i.item_no: [{"name": a.name, "phone": a.phone} for a in catalog.agents_for(i.item_no)]
-             for i in catalog.items}
-    for change in sorted(changes, key=lambda c: (c["effective_on"], c["change_no"])):
-        if change["effective_on"] > today:
-            continue
-        for no in change["items"]:
-            people = table.setdefault(no, [])
-            if change["replaced"]:
-                people[:] = [p for p in people if p["name"] != change["replaced"]["name"]]
-            if all(p["name"] != change["replacement"]["name"] for p in people):
-                people.append(dict(change["replacement"]))
-    return table

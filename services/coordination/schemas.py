@@ -7,11 +7,19 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.coordination import CombinedService, ItemAction, ItemStatus, ServicePoint, TerminationReason
-from shared.read_models import ActorRead, AgentRead, ApplicantRead, DepartmentRef, PersonRead
+from shared.contracts.coordination import (
+    CaseOpened, CaseStatus, ClosureProposed, CombinedService, Confirmation, CompletedItem, PlanSet, ItemAction, ItemAtEnd, ItemStatus, ProjectSummary, ServicePoint,
+    CommitmentResult, TerminationReason,
+)
+from shared.read_models import (
+    ActorRead, AgentRead, ApplicantRead, CombinedServiceRead, CrossLevelRequestRead, DepartmentRef,
+    ItemProgressPart, JointReviewRead, NoticeBreachRead, NotificationEntry, OpenedItemPart, PersonRead, PlanStepRead,
+    read_model,
+)
+from shared.types import (
+    CaseDate, Code, Codes, Entries, ItemList, ItemNo, ItemNumbers, MAX_ENTRIES, Name, Note, Reason, ShortText, Text, Title,
+)
 from shared.validation import Phone
-
-Text = Field(min_length=1, max_length=2000)
 
 
 class _Body(BaseModel):
@@ -19,113 +27,133 @@ class _Body(BaseModel):
 
 
 class PersonIn(_Body):
-    name: str = Field(min_length=1, max_length=50, description="姓名")
+    name: Name = Field(description="姓名")
     phone: Phone = Field(description="联系电话")
 
 
 class ReassignmentCreate(_Body):
-    username: str = Field(min_length=1, max_length=100, description="新的案件代办帮办员账号（窗口或园区服务点代办员）")
-    reason: str = Field(min_length=1, max_length=1000, description="变更原因")
+    username: Code = Field(description="新的案件代办帮办员账号（窗口或园区服务点代办员）")
+    reason: Reason = Field(description="变更原因")
 
 
 class PlanStepIn(_Body):
-    item_no: int = Field(ge=1, description="事项编号")
-    planned_start: dt.date | None = Field(default=None, description="计划开始日期")
-    planned_finish: dt.date | None = Field(default=None, description="计划完成日期")
-    after: list[int] = Field(default_factory=list, description="须先完成的事项编号")
+    item_no: ItemNo = Field(description="事项编号")
+    planned_start: CaseDate | None = Field(default=None, description="计划开始日期")
+    planned_finish: CaseDate | None = Field(default=None, description="计划完成日期")
+    after: ItemList = Field(default_factory=list, description="须先完成的事项编号")
 
 
 class PlanPut(_Body):
-    steps: list[PlanStepIn] = Field(min_length=1, description="申报计划步骤")
-    note: str | None = Field(default=None, max_length=2000)
+    steps: list[PlanStepIn] = Field(min_length=1, max_length=MAX_ENTRIES, description="申报计划步骤")
+    note: Note | None = Field(default=None)
 
 
 class ItemActionCreate(_Body):
     action: ItemAction = Field(description="file 申报, accept 受理, request_correction 补正告知, correction_done 补正完成/容缺材料补齐, "
                                            "accept_with_deficiency 容缺受理, start_special_procedure/end_special_procedure 特别程序, "
-                                           "approve 办结（准予）, refuse 办结（不予）, withdraw 撤回")
-    note: str | None = Field(default=None, max_length=2000)
-    missing_materials: list[str] = Field(default_factory=list, description="所缺（或须补正的）材料")
-    until: dt.date | None = Field(default=None, description="容缺材料承诺补齐日期")
+                                           "approve 办结（准予）, refuse 办结（不予）, withdraw 撤回, "
+                                           "accept_on_commitment 告知承诺受理（须填 verify_by）")
+    note: Note | None = Field(default=None)
+    missing_materials: Entries = Field(default_factory=list, description="所缺（或须补正的）材料")
+    until: CaseDate | None = Field(default=None, description="容缺材料承诺补齐日期")
+    verify_by: CaseDate | None = Field(default=None, description="告知承诺受理：核查申请人承诺的日期（不早于今日）")
+
+
+class CommitmentVerificationCreate(_Body):
+    result: CommitmentResult = Field(description="kept 核查属实（承诺已履行），broken 核查不实（未履行承诺）")
+    note: Note | None = Field(default=None, description="核查情况")
 
 
 class ItemRequirementsIn(_Body):
-    item_no: int = Field(ge=1)
-    requirements: list[str] = Field(min_length=1, description="该事项的全部申报要求（一次性告知）")
+    item_no: ItemNo
+    requirements: Entries = Field(min_length=1, description="该事项的全部申报要求（一次性告知）")
 
 
 class NotificationCreate(_Body):
-    items: list[ItemRequirementsIn] = Field(min_length=1)
-    note: str | None = Field(default=None, max_length=2000)
+    items: list[ItemRequirementsIn] = Field(min_length=1, max_length=MAX_ENTRIES)
+    note: Note | None = Field(default=None)
 
 
 class JointReviewCreate(_Body):
-    date: dt.date = Field(description="会议日期")
-    departments: list[str] = Field(min_length=1, description="参会部门代码")
-    items: list[int] = Field(min_length=1, description="会商事项编号")
-    conclusion: str = Text
+    date: CaseDate = Field(description="会议日期")
+    departments: Codes = Field(description="参会部门代码")
+    items: ItemNumbers = Field(description="会商事项编号")
+    conclusion: Text
 
 
 class CombinedServiceCreate(_Body):
     kind: CombinedService = Field(description="multi_assessment 多评合一, multi_drawing_review 多图联审, joint_acceptance 联合验收")
-    items: list[int] = Field(min_length=2, description="合并办理的事项编号")
-    note: str | None = Field(default=None, max_length=2000)
+    items: ItemList = Field(min_length=2, description="合并办理的事项编号")
+    note: Note | None = Field(default=None)
+
+
+class UpperItemIn(_Body):
+    name: Title = Field(description="事项名称（上级部门事项，区级目录中没有）")
+    department: Title = Field(description="承办的上级部门，如 乌海市自然资源局")
 
 
 class CrossLevelCreate(_Body):
-    items: list[int] = Field(min_length=1, description="协办事项编号")
-    reason: str = Field(min_length=1, max_length=2000, description="协办原因")
-    required_documents: list[str] = Field(min_length=1, description="办理要件")
-    requested_unit: str = Field(min_length=1, max_length=200, description="需协办单位（上级代办帮办中心或部门）")
+    items: ItemList = Field(default_factory=list, description="协办事项编号（本案件的委托事项）")
+    upper_items: list[UpperItemIn] = Field(default_factory=list, max_length=MAX_ENTRIES,
+                                           description="区级目录之外的上级部门事项（与 items 至少填一项）")
+    waiting_items: ItemList = Field(default_factory=list, description="等待协办结果才能申报的本级事项编号（须为待申报）")
+    reason: Text = Field(description="协办原因")
+    required_documents: Entries = Field(min_length=1, description="办理要件")
+    requested_unit: Title = Field(description="需协办单位（上级代办帮办中心或部门）")
     project_contact: PersonIn = Field(description="项目负责人及联系方式")
     agent_phone: Phone | None = Field(default=None, description="帮办人员联系方式（案件代办帮办员）")
-    remark: str | None = Field(default=None, max_length=2000, description="备注")
+    remark: Note | None = Field(default=None, description="备注")
 
 
 class CrossLevelResult(_Body):
-    result: str = Field(min_length=1, max_length=2000, description="协办结果")
+    result: Text = Field(description="协办结果")
     assisted_by: PersonIn = Field(description="协办人员及联系方式")
-    assisting_center: str | None = Field(default=None, max_length=200, description="协办代办帮办中心（签字）")
-    remark: str | None = Field(default=None, max_length=2000)
+    assisting_center: Title | None = Field(default=None, description="协办代办帮办中心（签字）")
+    remark: Note | None = Field(default=None)
 
 
 class CompletionCreate(_Body):
-    materials_returned: bool = Field(description="有关资料已向申请单位移交完毕（须为 true）")
-    note: str | None = Field(default=None, max_length=2000)
+    materials_returned: bool | Entries = Field(
+        description="资料移交：已移交申请单位的资料清单（至少一项）；true 表示有关资料已全部移交（不列清单）")
+    note: Note | None = Field(default=None)
+    signed_on: CaseDate | None = Field(default=None, description="纸质办结单上代办帮办员的签字日期（事后录入时）")
 
 
 class TerminationCreate(_Body):
-    reason: str = Field(min_length=1, max_length=2000, description="终止原因")
+    reason: Text = Field(description="终止原因")
     reason_code: TerminationReason = Field(default="other", description="conditions_not_met 不具备办理条件, falsified_materials 弄虚作假, "
-                                                                        "unlawful 其他违法违规, applicant_request 申请人申请终止, other 其他")
+                                                                        "unlawful 其他违法违规, applicant_request 申请人申请终止, other 其他"
+                                                                        "（申请人提出时为 applicant_request）")
+    materials_returned: Entries | None = Field(default=None, description="已移交申请单位的资料清单")
+    signed_on: CaseDate | None = Field(default=None, description="纸质终止单上的签字日期（事后录入时）")
+
+
+class ClosureConfirmationCreate(_Body):
+    signed_on: CaseDate | None = Field(default=None, description="纸质单据上申请人的签字日期（代办帮办员代录时必填）")
+    material_id: Code | None = Field(default=None, description="申请人签字的纸质单据扫描件的材料编号（signed_form；代录时必填）")
 
 
 class RegisterChangeCreate(_Body):
-    items: list[int] = Field(min_length=1, description="涉及的事项编号")
-    replaced: str | None = Field(default=None, max_length=50, description="被替换的代办帮办人员姓名（新增人员时省略）")
+    items: ItemNumbers = Field(description="涉及的事项编号")
+    replaced: Name | None = Field(default=None, description="被替换的代办帮办人员姓名（新增人员时省略）")
     replacement: PersonIn
-    effective_on: dt.date = Field(description="调整生效日期")
-    reason: str = Field(min_length=1, max_length=1000)
+    effective_on: CaseDate = Field(description="调整生效日期")
+    reason: Reason
 
 
 class CalendarPut(_Body):
     announced: bool = Field(default=True, description="该年安排已由国务院办公厅公布（不再标记为预估）")
     overrides: dict[dt.date, Literal["workday", "holiday"]] = Field(
-        default_factory=dict, description="该年的调整：holiday 放假的工作日，workday 调休上班的周末")
+        default_factory=dict, max_length=366, description="该年的调整：holiday 放假的工作日，workday 调休上班的周末")
+    reason: Reason = Field(description="变更原因（记入日历变更历史），如“国办发明电〔2026〕×号”")
 
 
 
 # -- responses -------------------------------------------------------------------------------
-CaseStatus = Literal["open", "completed", "terminated"]
 OnDate = Field(description="日期 YYYY-MM-DD")
 
 
-class ProjectSummaryRead(BaseModel):
-    name: str = Field(description="项目名称")
-    code: str | None = Field(description="项目代码")
-    is_key_project: bool = Field(description="重点项目")
-    in_industrial_park: bool = Field(description="位于工业园区")
-    total_investment: str | None = Field(description="总投资（万元，十进制字符串）")
+ProjectSummaryRead = read_model("ProjectSummaryRead", ProjectSummary, doc="项目")
 
 
 class AgentHistoryRead(BaseModel):
@@ -149,47 +177,41 @@ class ItemHistoryRead(BaseModel):
     by: ActorRead
 
 
-class ItemRead(BaseModel):
-    """One delegated item: its handling state, its clock and its history."""
+class CommitmentRead(BaseModel):
+    verify_by: str = Field(description="应核查日期")
+    result: CommitmentResult | None = Field(description="核查结果；未核查为 null")
+    verified_on: str | None = Field(description="核查日期")
+    note: str | None = Field(description="核查情况")
+    overdue: bool = Field(description="过了应核查日期仍未核查")
+    overdue_flags: list[str] = Field(description="已记录逾期未核查的核查日期")
 
-    item_no: int = Field(description="事项编号")
-    name: str = Field(description="事项名称")
+
+class ItemRead(ItemProgressPart, OpenedItemPart):
+    """One delegated item: as opened, its handling state, its clock (as of today) and its history."""
+
     department: DepartmentRef = Field(description="承办部门")
-    stage: int = Field(description="工程建设阶段（1–5）")
-    promised_days: int = Field(description="承诺时限（工作日）")
-    statutory_days: int = Field(description="法定时限（工作日）")
     assignee: PersonRead | None = Field(description="第一位承办代办帮办人员（无人承办时为 null）")
-    assignees: list[PersonRead] = Field(description="承办的代办帮办人员（附件11 及登记报备）")
     holder: str = Field(description="承办人，无人时为“部门（部门兜底）”")
-    assignee_gap: bool = Field(description="附件11 未配置代办帮办人员，由部门兜底")
-    assignee_gap_reason: str | None = Field(description="兜底原因")
     status: ItemStatus = Field(description="办理状态")
     status_label: str = Field(description="办理状态（中文）")
     filed_on: str | None = Field(description="申报（收件）日期")
-    accepted_on: str | None = Field(description="受理日期（时限自次一工作日起算）")
     concluded_on: str | None = Field(description="办结或撤回日期")
-    due_date: str | None = Field(description="承诺办结日期（顺延暂停的工作日）；未受理时为 null")
-    due_date_estimated: bool = Field(description="截止日期按预估的工作日历计算（该年节假日安排尚未录入）")
-    paused: bool = Field(description="计时暂停（补正、特别程序）")
-    paused_workdays: int = Field(description="暂停的工作日数")
     pauses: list[tuple[str, str | None]] = Field(description="暂停区间 [开始, 结束]；仍在暂停时结束为 null")
-    missing_materials: list[str] = Field(description="所缺（或须补正的）材料")
     until: str | None = Field(description="容缺材料承诺补齐日期")
     deficiency: DeficiencyRead | None = Field(description="容缺受理：所缺材料与承诺日期；已补齐或未容缺时为 null")
-    deficiency_overdue: bool = Field(description="容缺材料已过承诺日期仍未补齐")
+    deficiency_overdue: bool = Field(description="容缺材料已过承诺日期仍未补齐（准予办结须写明理由）")
+    deficiency_overdue_flags: list[str] = Field(description="已记录逾期未补齐的承诺补齐日期")
+    waiting_for_cross_level: list[str] = Field(description="等待其协办结果才能申报的协办单编号（反馈后为空）")
+    commitment: CommitmentRead | None = Field(description="告知承诺受理：核查日期与核查结果；非告知承诺受理为 null")
     warnings: list[str] = Field(description="已发出临期提醒的截止日期")
     due_soon: bool = Field(description="临期：在提醒天数之内且未超期")
     overdue: bool = Field(description="超期（在办已过截止日期，或超期办结）")
     overdue_flags: list[str] = Field(description="已标记超期的截止日期")
+    acceptance_overdue: bool = Field(description="已收件逾期：过了受理时限（acceptance_due）仍未受理也未一次性告知补正；"
+                                                 "受理时自收件之日起算时限")
+    deemed_accepted: bool = Field(description="逾期未告知，自收件之日起视为受理（受理日期为收件日）")
+    notice_breaches: list[NoticeBreachRead] = Field(description="违反一次性告知的记录（再次要求补正、逾期才告知）")
     history: list[ItemHistoryRead] = Field(description="办理记录")
-
-
-class PlanStepRead(BaseModel):
-    item_no: int = Field(description="事项编号")
-    stage: int = Field(description="工程建设阶段")
-    planned_start: str | None = Field(description="计划开始日期")
-    planned_finish: str | None = Field(description="计划完成日期")
-    after: list[int] = Field(description="须先完成的事项编号")
 
 
 class PlanRowRead(BaseModel):
@@ -205,12 +227,10 @@ class PlanRowRead(BaseModel):
     behind_plan: bool = Field(description="晚于计划完成日期")
 
 
-class PlanVersionRead(BaseModel):
-    version: int = Field(description="计划版本（自 1 起）")
-    steps: list[PlanStepRead] = Field(description="按阶段、先后关系和计划开始日期排列的步骤")
-    note: str | None = Field(description="说明")
-    set_at: str = Field(description="编制时刻（ISO 8601）")
-    set_by: str = Field(description="编制人账号")
+PlanVersionRead = read_model("PlanVersionRead", PlanSet, without=("case_id",), doc="申报计划的一个版本",
+                             steps=(list[PlanStepRead], PlanSet.model_fields["steps"]),
+                             set_at=(str, Field(description="编制时刻（ISO 8601）")),
+                             set_by=(str, Field(description="编制人账号")))
 
 
 class PlanRead(PlanVersionRead):
@@ -239,67 +259,8 @@ class CaseClockRead(BaseModel):
     due_date_estimated: bool = Field(description="有事项的截止日期为预估")
 
 
-class NotificationItemRead(BaseModel):
-    item_no: int = Field(description="事项编号")
-    requirements: list[str] = Field(description="全部申报要求")
-
-
-class NotificationEntry(BaseModel):
-    notification_no: int = Field(description="告知序号")
-    items: list[NotificationItemRead]
-    note: str | None = Field(description="说明")
-    given_on: str = Field(description="告知日期")
-
-
 class NotificationRead(NotificationEntry):
     by: str = Field(description="告知人账号")
-
-
-class JointReviewRead(BaseModel):
-    review_no: int = Field(description="会议序号")
-    date: str = Field(description="会议日期")
-    departments: list[str] = Field(description="参会部门代码（园区项目含 gyyq 工业园区管委会）")
-    items: list[int] = Field(description="会商事项编号")
-    conclusion: str = Field(description="会议结论")
-    park_participates: bool = Field(description="工业园区管委会参加")
-    kind: str = Field(description="会商联审，或（园区项目）联审联办工作会议")
-
-
-class CombinedServiceRead(BaseModel):
-    marker_no: int = Field(description="标记序号")
-    kind: CombinedService = Field(description="multi_assessment 多评合一, multi_drawing_review 多图联审, joint_acceptance 联合验收")
-    items: list[int] = Field(description="合并办理的事项编号")
-    note: str | None = Field(description="说明")
-
-
-class CrossLevelAnswerRead(BaseModel):
-    result: str = Field(description="协办结果")
-    assisted_by: PersonRead = Field(description="协办人员及联系方式")
-    assisting_center: str = Field(description="协办代办帮办中心")
-    answered_on: str = Field(description="反馈日期")
-    on_time: bool = Field(description="在答复期限内反馈")
-    remark: str | None = Field(description="备注")
-
-
-class CrossLevelRequestRead(BaseModel):
-    """跨层级审批事项服务协办单（附件7）."""
-
-    request_id: str = Field(description="协办单编号")
-    project_name: str = Field(description="项目名称")
-    region: str = Field(description="所属地区")
-    helper: PersonRead = Field(description="帮办人员（案件代办帮办员）及联系方式")
-    requested_on: str = Field(description="申请协办日期")
-    project_contact: PersonRead = Field(description="项目负责人及联系方式")
-    items: list[int] = Field(description="协办事项编号")
-    item_names: list[str] = Field(description="协办事项名称")
-    reason: str = Field(description="协办原因")
-    required_documents: list[str] = Field(description="办理要件")
-    requested_unit: str = Field(description="需协办单位")
-    local_center: str = Field(description="本级代办帮办中心（帮办人员）")
-    remark: str | None = Field(description="备注")
-    due_date: str = Field(description="答复期限（10个工作日）")
-    due_date_estimated: bool = Field(description="答复期限按预估的工作日历计算")
-    answer: CrossLevelAnswerRead | None = Field(description="协办结果；尚未反馈时为 null")
 
 
 class _CaseKey(BaseModel):
@@ -310,20 +271,11 @@ class CrossLevelRead(CrossLevelRequestRead, _CaseKey):
     """A cross-level request with its case id (answer of the create and result commands)."""
 
 
-class CompletedItemRead(BaseModel):
-    item_no: int = Field(description="事项编号")
-    department: str = Field(description="部门代码")
-    outcome: ItemStatus = Field(description="办结结果")
-    accepted_on: str | None = Field(description="受理日期")
-    concluded_on: str | None = Field(description="办结日期")
-    due_date: str | None = Field(description="承诺办结日期")
-    on_time: bool = Field(description="按时办结")
+CompletedItemRead = read_model("CompletedItemRead", CompletedItem)
+TerminatedItemRead = read_model("TerminatedItemRead", ItemAtEnd)
 
 
-class TerminatedItemRead(BaseModel):
-    item_no: int = Field(description="事项编号")
-    department: str = Field(description="部门代码")
-    status: ItemStatus = Field(description="终止时的办理状态")
+ConfirmationRead = read_model("ConfirmationRead", Confirmation, doc="另一方的确认（经双方认可）")
 
 
 class CompletionClosureRead(BaseModel):
@@ -335,6 +287,10 @@ class CompletionClosureRead(BaseModel):
     materials_returned: bool = Field(description="有关资料已移交申请单位")
     items: list[CompletedItemRead]
     by: ActorRead
+    proposed_by: ActorRead | None = Field(default=None, description="签署办结单的代办帮办员（双方确认之前的记录为 null）")
+    proposed_on: str | None = Field(default=None, description="代办帮办员签署日期")
+    returned_materials: list[str] | None = Field(default=None, description="资料移交清单")
+    confirmation: ConfirmationRead | None = Field(default=None, description="申请人的确认")
 
 
 class TerminationClosureRead(BaseModel):
@@ -346,24 +302,31 @@ class TerminationClosureRead(BaseModel):
     reason_code: TerminationReason = Field(description="终止原因分类")
     items: list[TerminatedItemRead]
     by: ActorRead
+    proposed_by: ActorRead | None = Field(default=None, description="提出终止的一方（双方确认之前的记录为 null）")
+    proposed_on: str | None = Field(default=None, description="提出日期")
+    returned_materials: list[str] | None = Field(default=None, description="资料移交清单")
+    confirmation: ConfirmationRead | None = Field(default=None, description="另一方的确认")
 
 
-class CaseRead(BaseModel):
-    """The case in coordination: status, agent, plan against actual, every item and its clock, closure."""
+ClosureProposalRead = read_model("ClosureProposalRead", ClosureProposed, without=("case_id",),
+                                 doc="已签署、待另一方确认的办结单或终止单",
+                                 by=(ActorRead, Field(description="提出人")))
 
-    case_id: str = Field(description="案件编号")
+
+# The case as opened (``coordination.CaseOpened``, its items apart): the base of CaseRead.
+CaseOpenedPart = read_model("CaseOpenedPart", CaseOpened, without=("items",),
+                            case_agent=(AgentRead, CaseOpened.model_fields["case_agent"]),
+                            applicant=(ApplicantRead, CaseOpened.model_fields["applicant"]),
+                            project=(ProjectSummaryRead, CaseOpened.model_fields["project"]))
+
+
+class CaseRead(CaseOpenedPart):
+    """The case in coordination: as opened, then status, agent, plan against actual, every item and its clock, closure."""
+
     status: CaseStatus = Field(description="open 办理中, completed 已办结, terminated 已终止")
     status_label: str = Field(description="案件状态（中文）")
-    service_point: ServicePoint = Field(description="服务点：district 区政务服务局窗口, park 工业园区管委会服务点")
     service_point_name: str = Field(description="服务点名称")
-    case_agent: AgentRead = Field(description="案件代办帮办员")
     agent_history: list[AgentHistoryRead] = Field(description="代办帮办员的变更记录")
-    applicant: ApplicantRead = Field(description="申请单位")
-    project: ProjectSummaryRead = Field(description="项目")
-    unit_name: str = Field(description="申请单位名称")
-    channel: str = Field(description="受理渠道")
-    opened_on: str = Field(description="受理（开案）日期")
-    delegation_no: int | None = Field(description="授权委托书序号")
     plan: Union[PlanRead, NoPlanRead] = Field(description="当前申报计划与实际（尚未编制时 version 为 0）")
     plan_versions: list[PlanVersionRead] = Field(description="申报计划的全部版本")
     items: list[ItemRead] = Field(description="委托事项")
@@ -376,6 +339,8 @@ class CaseRead(BaseModel):
     cross_level_requests: list[CrossLevelRequestRead] = Field(description="跨层级协办单")
     closure: Annotated[Union[CompletionClosureRead, TerminationClosureRead], Field(discriminator="kind")] | None = Field(
         description="办结单或终止单；办理中为 null")
+    closure_proposal: ClosureProposalRead | None = Field(
+        description="已由一方签署、待另一方确认的办结单或终止单；没有时为 null")
 
 
 class CaseSummaryRead(BaseModel):
@@ -416,7 +381,9 @@ class CatalogItemRead(BaseModel):
     stage_name: str | None = Field(description="阶段名称")
     statutory_days: int = Field(description="法定时限（工作日）")
     promised_days: int = Field(description="承诺时限（工作日）")
-    limits_source: str = Field(description="时限来源：default 按事项类型的默认值，或部门公布")
+    limits_source: Literal["law", "local", "default"] = Field(
+        description="时限来源：law 法律、行政法规或规章，local 公布的办事指南或本地文件，default 未查到法定时限，按事项类型的默认值")
+    limits_basis: str = Field(description="时限依据：法律法规名称及条款；默认值时说明默认值的来由")
     since_version: int = Field(description="自事项目录第几版起列入")
     assigned_agents: list[PersonRead] = Field(description="负责的代办帮办人员（附件11）")
 
@@ -430,6 +397,19 @@ class CalendarRead(BaseModel):
     holidays_on_weekdays: list[str] = Field(description="放假的周一至周五")
     makeup_workdays: list[str] = Field(description="调休上班的周末")
     overrides: dict[str, Literal["workday", "holiday"]] = Field(description="该年的录入调整（日期 → workday/holiday）")
+    changes: list["CalendarChangeRead"] = Field(description="该年的变更历史（谁、何时、为何），按录入顺序")
+
+
+class CalendarChangeRead(BaseModel):
+    """One recorded change of a year's holidays and make-up days."""
+
+    change_no: int = Field(description="日历变更序号（全部年份统一编号）")
+    year: int = Field(description="年份")
+    overrides: dict[str, Literal["workday", "holiday"]] = Field(description="该次录入的该年全部调整")
+    announced: bool = Field(description="该年安排已公布")
+    reason: str = Field(description="变更原因")
+    changed_by: ActorRead = Field(description="变更人")
+    changed_at: str = Field(description="变更时间（ISO 8601）")
 
 
 class RegisterChangeRead(BaseModel):

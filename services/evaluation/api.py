@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from shared.auth import Principal, require_roles
 from shared.auth.dependencies import AGENT_ROLES, SERVICE_POINT_ROLES
 from shared.contracts import Role
+from shared.contracts.evaluation import CASE_OUTCOME_LABELS
 from shared.errors import Forbidden, Invalid
+from shared.idempotency import check_same_body, fingerprint
+from shared.workbook import MEDIA_TYPE as XLSX
 from services.evaluation.application import EvaluationService
-from services.evaluation.domain import OUTCOME_LABELS
 from services.evaluation.levels import CODE_LISTS, RECORDED_CHANNELS
 from services.evaluation.rectification import REVIEW_ACTIONS
+from services.evaluation.xlsx import ratings_workbook
 from services.evaluation.schemas import (
     CaseEvaluationRead, DrawCreate, DrawRead, ExportRead, InvitationRead, RatingCreate, RatingRead,
     RectificationActionCreate, RectificationRead, VisitCreate,
@@ -35,9 +38,12 @@ def evaluation(request: Request) -> EvaluationService:
 
 
 @router.post("/cases/{case_id}/rating", status_code=status.HTTP_201_CREATED, response_model=RatingRead,
-             summary="评价（申请人本人；代办帮办员/督查员可代录 written 纸质评价表、phone 电话评价）；再次评价为追评，不覆盖首评",
-             description="办结或终止前 409；他人企业的案件 404。申请人账号评价为实名评价；代录评价填写 rater.name 为实名，否则为匿名。"
-                         "差评（不满意、非常不满意）自动开立整改。带 Idempotency-Key 重试，或与最近一次评价完全相同，均不重复记录。")
+             summary="评价（申请人本人；代办帮办员/督查员可代录 written 纸质评价表、phone 电话评价）；同一评价人再次评价为追评，不覆盖首评",
+             description="办结或终止前 409；他人企业的案件 404。申请人账号评价为实名评价；代录评价（代录）须填写评价表上的日期 "
+                         "signed_on，填写 rater.name 为实名，否则为匿名；本案的代办帮办员不能代录本案的评价（403）。"
+                         "本案的评价是申请人本人的首评，代录评价不能在先或取代它。"
+                         "差评（不满意、非常不满意）自动开立整改，同一评价人在本案同时只有一项未办结的整改；追评次数有上限（409）。"
+                         "带 Idempotency-Key 重试，或与该评价人最近一次评价完全相同，均不重复记录。")
 def rate(case_id: str, body: RatingCreate, request: Request,
          principal: Principal = Depends(require_roles(Role.applicant, *SERVICE_POINT_ROLES, Role.supervisor)),
          idempotency_key: str | None = IdempotencyKey) -> RatingRead:
@@ -49,22 +55,42 @@ def rate(case_id: str, body: RatingCreate, request: Request,
             raise Invalid("纸质评价表（written）和电话（phone）评价由代办帮办员代为录入", field="channel")
         if body.rater is not None:
             raise Invalid("申请人本人评价时不填写 rater（评价人即当前实名账号）", field="rater")
+        if body.signed_on is not None:
+            raise Invalid("申请人本人评价时不填写 signed_on（评价日期即今日）", field="signed_on")
         rater = {"kind": "applicant_account", "username": account.username, "name": account.name, "phone": None,
                  "enterprise": account.enterprise.credit_code}
         real_name, ctx = True, principal.context(channel=body.channel)
     else:
         if body.channel not in RECORDED_CHANNELS:
             raise Invalid("代办帮办员只能代录纸质评价表（written）或电话（phone）评价；其他渠道由申请人本人评价", field="channel")
+        if account.username == (case.case_agent or {}).get("username"):
+            raise Forbidden("被评价的代办帮办员不能代录本案的评价，请由本服务点其他工作人员或督查员录入")
+        check_signed_on(body.signed_on, case, service.today())
         given = body.rater or None
         name = given.name if given else None
         rater = {"kind": "recorded_by_agent", "username": None, "name": name, "phone": given.phone if given else None,
-                 "enterprise": case.applicant.get("credit_code")}
+                 "enterprise": case.applicant.get("credit_code"), "recorded_by": account.username}
         real_name = bool(name)
         ctx = principal.context(channel=body.channel, on_behalf_of=name or "匿名评价人")
     key = f"{account.username}:{idempotency_key}" if idempotency_key else None
-    rating, _ = service.rate(ctx, case_id, level=body.level, channel=body.channel, comment=body.comment or None,
-                             rater=rater, real_name=real_name, request_key=key)
-    return rating_read(case, rating, principal)
+    comment = body.comment or None
+    rating, new = service.rate(ctx, case_id, level=body.level, channel=body.channel, comment=comment,
+                               rater=rater, real_name=real_name, request_key=key,
+                               signed_on=body.signed_on.isoformat() if body.signed_on else None)
+    if not new and idempotency_key:  # a retry: it must be the rating the key first recorded
+        check_same_body(fingerprint({"rating": [rating["level"], rating["channel"], rating["comment"], rating["rater"]]}),
+                        fingerprint({"rating": [body.level, body.channel, comment, rater]}))
+    return rating_read(service, service.case(case_id), rating, principal)  # as it stands with this rating
+
+
+def check_signed_on(signed_on: dt.date | None, case, today: dt.date) -> None:  # noqa: ANN001
+    """A keyed-in rating carries the date on the form (or of the call): after the case concluded, not after today."""
+    if signed_on is None:
+        raise Invalid("代录评价须填写评价表上的日期（电话评价为通话日期）", field="signed_on")
+    if case.concluded_on and signed_on.isoformat() < case.concluded_on:
+        raise Invalid(f"评价日期不能早于案件办结（终止）日 {case.concluded_on}", field="signed_on")
+    if signed_on > today:
+        raise Invalid("评价日期不能晚于今日", field="signed_on")
 
 
 @router.get("/cases/{case_id}", response_model=CaseEvaluationRead,
@@ -80,7 +106,7 @@ def invitations(request: Request, pending_only: bool = Query(False, description=
                 principal: Principal = Depends(require_roles(Role.applicant, *SERVICE_POINT_ROLES, *OFFICE))) -> list[InvitationRead]:
     service = evaluation(request)
     result = []
-    for entry in service.index.refresh().cases.values():
+    for entry in service.catch_up(service.index).cases.values():
         if not entry.outcome:
             continue
         if principal.role == Role.applicant and entry.credit_code != principal.account.enterprise.credit_code:
@@ -93,7 +119,7 @@ def invitations(request: Request, pending_only: bool = Query(False, description=
             continue
         result.append(InvitationRead(
             case_id=case.case_id, project=case.project, applicant=case.applicant, outcome=case.outcome,
-            outcome_label=OUTCOME_LABELS[case.outcome], concluded_on=case.concluded_on, invited_at=case.invited_at,
+            outcome_label=CASE_OUTCOME_LABELS[case.outcome], concluded_on=case.concluded_on, invited_at=case.invited_at,
             rated=rated, ratings=len(case.ratings), rate_at=f"/evaluation/cases/{case.case_id}/rating"))
     return sorted(result, key=lambda i: (i.concluded_on, i.case_id), reverse=True)
 
@@ -106,7 +132,7 @@ def rectifications(request: Request,
                    principal: Principal = Depends(require_roles(*AGENT_ROLES, *OFFICE))) -> list[RectificationRead]:
     service = evaluation(request)
     result = []
-    for entry in service.index.refresh().rectifications.values():
+    for entry in service.catch_up(service.index).rectifications.values():
         if not may_see_rectification(principal, entry.service_point, entry.departments):
             continue
         if state and entry.state != state or overdue is not None and entry.overdue != overdue:
@@ -149,14 +175,15 @@ def draw(body: DrawCreate, request: Request, principal: Principal = Depends(requ
     if body.period_end < body.period_start:
         raise Invalid("期间止日不能早于起日", field="period_end")
     result = evaluation(request).draw(principal.context(), period_start=body.period_start, period_end=body.period_end,
-                                      ratio=body.ratio, seed=body.seed, idempotency_key=idempotency_key)
+                                      ratio=body.ratio, seed=body.seed, idempotency_key=idempotency_key,
+                                      request_hash=fingerprint(body) if idempotency_key else None)
     return draw_read(result)
 
 
 @router.get("/follow-ups/draws", response_model=list[DrawRead], summary="历次回访抽取")
 def draws(request: Request, principal: Principal = Depends(require_roles(*OFFICE))) -> list[DrawRead]:
     service = evaluation(request)
-    return [draw_read(service.get_draw(d)) for d in service.index.refresh().draws]
+    return [draw_read(service.get_draw(d)) for d in service.catch_up(service.index).draws]
 
 
 @router.get("/follow-ups/draws/{draw_id}", response_model=DrawRead, summary="一次回访抽取及其回访记录")
@@ -174,25 +201,33 @@ def visit(draw_id: str, body: VisitCreate, request: Request,
 
 
 @router.get("/ratings/export", response_model=ExportRead,
+            responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                             "description": "JSON（ExportRead），或 ?format=xlsx 时的可打印工作簿"}},
             summary="评价导出，按指定国家代码表给出等级代码：gbt39046（GB/T 39046—2020，1=非常满意…5=非常不满意）或 "
                     "haochaping（好差评数据接口，1=非常不满意…5=非常满意）；每条记录注明代码表")
 def export(request: Request, code_list: Literal["gbt39046", "haochaping"] = Query(description="代码表"),
+           format: Literal["json", "xlsx"] = Query("json", description="json，或 xlsx：可打印的工作簿（附件下载）"),
            period_start: dt.date | None = Query(None, description="评价日期起 YYYY-MM-DD"),
            period_end: dt.date | None = Query(None, description="评价日期止 YYYY-MM-DD"),
-           principal: Principal = Depends(require_roles(*OFFICE))) -> ExportRead:
+           principal: Principal = Depends(require_roles(*OFFICE))) -> ExportRead | Response:
     if period_start and period_end and period_end < period_start:
         raise Invalid("期间止日不能早于起日", field="period_end", location="query")
     start, end = (d.isoformat() if d else None for d in (period_start, period_end))
     service = evaluation(request)
     records = []
-    for entry in sorted(service.index.refresh().cases.values(), key=lambda c: c.case_id):
+    for entry in sorted(service.catch_up(service.index).cases.values(), key=lambda c: c.case_id):
         if not entry.ratings:
             continue
         case = service.case(entry.case_id)
         for rating in case.ratings:
             if start and rating["rated_on"] < start or end and rating["rated_on"] > end:
                 continue
-            records.append(export_record(case, rating, code_list))
+            records.append(export_record(service, case, rating, code_list))
     cl = CODE_LISTS[code_list]
-    return ExportRead(code_list=cl.describe(), period_start=start, period_end=end, count=len(records),
-                      records=records)
+    result = ExportRead(code_list=cl.describe(), period_start=start, period_end=end, count=len(records),
+                        records=records)
+    if format == "xlsx":
+        name = f"bangnin-ratings-{code_list}-{start or 'all'}-{end or 'all'}.xlsx"
+        return Response(ratings_workbook(result.model_dump()), media_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return result

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import datetime as dt
 import secrets
 from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-from eventsourcing.persistence import IntegrityError
 
 from shared.application import CommandContext, ServiceApplication
 from shared.clock import Clock, today
 from shared.contracts import IntegrationEvent
-from shared.errors import Conflict, NotFound
+from shared.errors import ConcurrentUpdate, NotFound
+from shared.idempotency import META_KEY, check_same_body
 from shared.reference import load_catalog
-from shared.workcalendar import WorkCalendar
-from services.evaluation.consumers import react
+from shared.workcalendar import CalendarSource, WorkCalendar
+from services.evaluation import calendar_adoption, consumers
+from services.evaluation.calendar_adoption import CalendarAdoption
 from services.evaluation.domain import CaseEvaluation, FollowUpDraw
 from services.evaluation.index import EvaluationIndex
 from services.evaluation.rectification import Rectification, rectification_id
@@ -26,38 +28,75 @@ class EvaluationService(ServiceApplication):
     service_name = "evaluation"
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None, *,
-                 calendar: WorkCalendar, rectification_workdays: int = 5,
-                 default_rating_after_days: int | None = None, follow_up_ratio: float = 0.2) -> None:
+                 calendar: CalendarSource, rectification_workdays: int = 5,
+                 default_rating_after_days: int | None = None, follow_up_ratio: float = 0.2,
+                 max_follow_ups: int | None = None) -> None:
         super().__init__(env, clock)
-        self.calendar = calendar
+        self.max_follow_ups = max_follow_ups
+        self.calendar_source = calendar
         self.rectification_workdays = rectification_workdays
         self.default_rating_after_days = default_rating_after_days
         self.follow_up_ratio = follow_up_ratio
-        self.index = EvaluationIndex(self)
+        self.index = EvaluationIndex()
+        adopted = self.stored_events(CalendarAdoption.CalendarOverrideAdopted)  # this service's own record
+        calendar.apply(*(calendar_adoption.change_of(e) for e in adopted))
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return self.calendar_source.current
 
     def policy(self, event: IntegrationEvent, processing: ProcessingEvent) -> None:
-        react(self, event, processing)
+        if event.type == calendar_adoption.CALENDAR_CHANGED:
+            adopted_before = CalendarAdoption.create_id(event.payload["change_no"]) in self.repository
+            ctx = CommandContext.system(reason=f"{event.type} #{event.position}")
+            for aggregate in calendar_adoption.policy(
+                    event, adopted_before=adopted_before,
+                    open_rectifications=[] if adopted_before else
+                    [self.rectification(r) for r in self.catch_up(self.index).open_rectifications()],
+                    calendar_after=self.calendar_source.with_change(calendar_adoption.change_of(event.payload)),
+                    meta=self.meta(ctx, event.case_id)):
+                processing.collect_events(aggregate)
+            return
+        if event.type not in consumers.CONSUMES:
+            return
+        seen = consumers.Seen(case=self._find(CaseEvaluation.create_id(event.payload["case_id"])), now=self.clock.now())
+        for aggregate in consumers.policy(event, seen):
+            processing.collect_events(aggregate)
+
+    def consume(self, event: IntegrationEvent) -> bool:
+        new = super().consume(event)
+        if event.type == calendar_adoption.CALENDAR_CHANGED:  # recorded (now or before): count on it from now on
+            self.calendar_source.apply(calendar_adoption.change_of(event.payload))
+        return new
 
     def today(self) -> dt.date:
         return today(self.clock)
 
     # -- ratings -------------------------------------------------------------------
+    # Every command below runs under the concurrency policy (shared/application.py).
     def rate(self, ctx: CommandContext, case_id: str, *, level: str, channel: str, comment: str | None,
-             rater: dict, real_name: bool, request_key: str | None) -> tuple[dict, bool]:
-        case = self.case(case_id)
-        rating, new = case.rate(level=level, channel=channel, comment=comment, rater=rater, real_name=real_name,
-                                today=self.today(), request_key=request_key, meta=self.meta(ctx, case_id))
-        if new:
-            rectification = self._open_rectification(ctx, case, rating) if rating["bad"] else None
-            self._save(case, rectification)
-        return rating, new
+             rater: dict, real_name: bool, request_key: str | None, signed_on: str | None = None) -> tuple[dict, bool]:
+        def attempt(processing: ProcessingEvent) -> tuple[dict, bool]:
+            case = self.case(case_id)
+            rating, new = case.rate(level=level, channel=channel, comment=comment, rater=rater, real_name=real_name,
+                                    today=self.today(), request_key=request_key, meta=self.meta(ctx, case_id),
+                                    signed_on=signed_on, max_follow_ups=self.max_follow_ups)
+            if new:  # the rating and the rectification a 差评 opens: one transaction
+                opens = case.opens_rectification(rating, self.open_rating_nos(case_id))
+                processing.collect_events(case, self._open_rectification(ctx, case, rating) if opens else None)
+            return rating, new
+        return self.execute(attempt)
+
+    def open_rating_nos(self, case_id: str) -> set[int]:
+        """The ratings of the case whose rectification is still open."""
+        return {self.rectification(rid).rating_no for rid in self.catch_up(self.index).unfinished_of(case_id)}
 
     def _open_rectification(self, ctx: CommandContext, case: CaseEvaluation, rating: dict) -> Rectification:
         opened = self.today()
         due = self.calendar.add_workdays(opened, self.rectification_workdays)
         agent = case.case_agent
         department = agent.get("department") or load_catalog().service_point(case.service_point).department
-        return Rectification(
+        return Rectification.open(
             rectification_id=rectification_id(case.case_id, rating["rating_no"]), case_id=case.case_id,
             rating_no=rating["rating_no"], level=rating["level"], real_name=rating["real_name"],
             opened_on=opened.isoformat(), due_date=due.date.isoformat(), due_date_estimated=due.estimated,
@@ -71,65 +110,68 @@ class EvaluationService(ServiceApplication):
             return 0
         count, now = 0, self.today()
         ctx = CommandContext.system(reason=f"{self.default_rating_after_days}日未评价，默认基本满意")
-        for case_id in self.index.refresh().unrated():
-            case = self.case(case_id)
-            if case.record_default(now, self.default_rating_after_days, self.meta(ctx, case_id)):
-                self._save(case)
-                count += 1
+        for case_id in self.catch_up(self.index).unrated():
+            _, recorded = self._scheduled(lambda: self.case(case_id), lambda case: case.record_default(
+                now, self.default_rating_after_days, self.meta(ctx, case_id)))
+            count += bool(recorded)
         return count
 
     # -- rectifications --------------------------------------------------------------
     def act(self, ctx: CommandContext, rect_id: str, *, action: str, note: str | None, items: list[int] | None,
             reached: bool | None) -> Rectification:
-        rectification = self.rectification(rect_id)
-        case_items = {i["item_no"]: i["department"] for i in self.case(rectification.case_id).items}
-        if rectification.act(action, note=note, items=items, reached=reached, case_items=case_items,
-                             today=self.today(), meta=self.meta(ctx, rectification.case_id)):
-            self._save(rectification)
-        return rectification
+        def command(rectification: Rectification) -> bool:
+            case_items = {i["item_no"]: i["department"] for i in self.case(rectification.case_id).items}
+            return rectification.act(action, note=note, items=items, reached=reached, case_items=case_items,
+                                     today=self.today(), meta=self.meta(ctx, rectification.case_id))
+        return self.update(lambda: self.rectification(rect_id), command)[0]
 
     def flag_overdue(self) -> int:
         """Scheduled: flag each open rectification past its due date, once."""
         count, now = 0, self.today()
         ctx = CommandContext.system(reason="整改超期检查")
-        for rect_id in self.index.refresh().open_rectifications():
-            rectification = self.rectification(rect_id)
-            if rectification.mark_overdue(now, self.meta(ctx, rectification.case_id)):
-                self._save(rectification)
-                count += 1
+        for rect_id in self.catch_up(self.index).open_rectifications():
+            _, flagged = self._scheduled(lambda: self.rectification(rect_id), lambda rectification: rectification.mark_overdue(
+                now, self.meta(ctx, rectification.case_id)))
+            count += bool(flagged)
         return count
 
     # -- follow-up visits ------------------------------------------------------------------
     def draw(self, ctx: CommandContext, *, period_start: dt.date, period_end: dt.date, ratio: float | None,
-             seed: int | None, idempotency_key: str | None) -> FollowUpDraw:
+             seed: int | None, idempotency_key: str | None, request_hash: str | None = None) -> FollowUpDraw:
         if idempotency_key:
             draw_id = "FD" + uuid5(NAMESPACE_URL, f"{ctx.actor.username}:{idempotency_key}").hex[:12].upper()
-            try:
-                return self.get_draw(draw_id)
-            except NotFound:
-                pass
+            if request_hash:
+                ctx = replace(ctx, extra={**ctx.extra, META_KEY: request_hash})
         else:
             draw_id = "FD" + secrets.token_hex(6).upper()
         ratio = ratio if ratio is not None else self.follow_up_ratio
         seed = seed if seed is not None else secrets.randbelow(2**31)
-        inputs = self.index.refresh().concluded_between(period_start.isoformat(), period_end.isoformat())
-        draw = FollowUpDraw(draw_id=draw_id, period_start=period_start.isoformat(), period_end=period_end.isoformat(),
-                            ratio=ratio, seed=seed, inputs=inputs, sample=draw_sample(inputs, ratio, seed),
-                            algorithm=ALGORITHM, drawn_on=self.today().isoformat(),
-                            meta=self.meta(ctx, f"draw:{draw_id}"))
-        try:
-            self.save(draw)
-        except IntegrityError:  # a concurrent retry with the same key won
-            return self.get_draw(draw_id)
+
+        def attempt(processing: ProcessingEvent) -> FollowUpDraw:
+            if idempotency_key:
+                try:
+                    return self._replayed_draw(draw_id, request_hash)  # a retry, or a concurrent request with the same key won
+                except NotFound:
+                    pass
+            inputs = self.catch_up(self.index).concluded_between(period_start.isoformat(), period_end.isoformat())
+            draw = FollowUpDraw.draw(draw_id=draw_id, period_start=period_start.isoformat(),
+                                period_end=period_end.isoformat(), ratio=ratio, seed=seed, inputs=inputs,
+                                sample=draw_sample(inputs, ratio, seed), algorithm=ALGORITHM,
+                                drawn_on=self.today().isoformat(), meta=self.meta(ctx, f"draw:{draw_id}"))
+            processing.collect_events(draw)
+            return draw
+        return self.execute(attempt)
+
+    def _replayed_draw(self, draw_id: str, request_hash: str | None) -> FollowUpDraw:
+        draw = self.get_draw(draw_id)
+        check_same_body(getattr(draw, "request_hash", None), request_hash)
         return draw
 
     def visit(self, ctx: CommandContext, draw_id: str, *, case_id: str, outcome: str, level: str | None,
               note: str | None, visited_on: dt.date) -> tuple[FollowUpDraw, dict, bool]:
-        draw = self.get_draw(draw_id)
-        visit, new = draw.visit(case_id=case_id, outcome=outcome, level=level, note=note, visited_on=visited_on,
-                                today=self.today(), meta=self.meta(ctx, case_id))
-        if new:
-            self._save(draw)
+        draw, (visit, new) = self.update(lambda: self.get_draw(draw_id), lambda d: d.visit(
+            case_id=case_id, outcome=outcome, level=level, note=note, visited_on=visited_on, today=self.today(),
+            meta=self.meta(ctx, case_id)))
         return draw, visit, new
 
     # -- queries -----------------------------------------------------------------------
@@ -139,17 +181,27 @@ class EvaluationService(ServiceApplication):
     def rectification(self, rect_id: str) -> Rectification:
         return self._get(Rectification.create_id(rect_id), f"差评整改 {rect_id} 不存在")
 
+    def find_rectification(self, rect_id: str) -> Rectification | None:
+        return self._find(Rectification.create_id(rect_id))
+
     def get_draw(self, draw_id: str) -> FollowUpDraw:
         return self._get(FollowUpDraw.create_id(draw_id), f"回访抽取 {draw_id} 不存在")
 
     def _get(self, aggregate_id, message: str):  # noqa: ANN001, ANN202
+        found = self._find(aggregate_id)
+        if found is None:
+            raise NotFound(message)
+        return found
+
+    def _find(self, aggregate_id):  # noqa: ANN001, ANN202
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(message) from None
+            return None
 
-    def _save(self, *aggregates) -> None:  # noqa: ANN002
+    def _scheduled(self, load, command):  # noqa: ANN001, ANN202
+        """A scheduled check's command: one busy with concurrent commands is left to the next run."""
         try:
-            self.save(*[a for a in aggregates if a is not None])
-        except IntegrityError:
-            raise Conflict("记录已被同时修改，请刷新后重试", code="concurrent_update") from None
+            return self.update(load, command)
+        except ConcurrentUpdate:
+            return None, False

@@ -3,9 +3,10 @@
 
 A case is registered when it opens (so an applicant's rating of an open case is a 409, and of
 another enterprise's case a 404); it is invited once, when it is completed or terminated.  Every
-later rating is kept beside the earlier ones: the first rating the rater gives is the 首评, later
-ones are 追评 (``follow_up``); a rating the system recorded (``defaulted``) is never a 首评 or 追评
-of the applicant.  The 差评 rectification lives in :mod:`services.evaluation.rectification`.
+later rating is kept beside the earlier ones: the first rating *a rater* gives is their 首评, their
+later ones 追评 (``follow_up``, bounded); a rating the system recorded (``defaulted``) is never a 首评
+or 追评 of the applicant.  The case's rating is the applicant's own first one
+(``shared.contracts.evaluation.case_rating``): one keyed in by an agent (代录) never displaces it.  The 差评 rectification lives in :mod:`services.evaluation.rectification`.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from shared.application import stable_id
+from shared.contracts import evaluation as contracts
+from shared.domain_events import FromContract, fields_of
 from shared.errors import Conflict, Invalid
+from shared.idempotency import recorded_hash
 from services.evaluation.levels import DEFAULT_LEVEL, is_bad
 
-OUTCOME_LABELS = {"completed": "已办结", "terminated": "已终止"}
-VISIT_OUTCOME_LABELS = {"reached": "已回访", "unreachable": "无法联系", "declined": "拒绝回访"}
 
 
 class CaseEvaluation(Aggregate):
@@ -28,19 +30,22 @@ class CaseEvaluation(Aggregate):
     def create_id(case_id: str, **_: Any):  # noqa: ANN205
         return stable_id("evaluation", case_id)
 
-    @event("CaseRegistered")
-    def __init__(self, case_id: str, applicant: dict, service_point: str, case_agent: dict, project: dict,
-                 meta: dict) -> None:
-        self.case_id = case_id
-        self.applicant = applicant
-        self.service_point = service_point
-        self.case_agent = case_agent
-        self.project = project
-        self.outcome: str | None = None
-        self.concluded_on: str | None = None
-        self.invited_at: str | None = None
-        self.items: list[dict] = []
-        self.ratings: list[dict] = []
+    class CaseRegistered(FromContract, Aggregate.Created):
+        contract = contracts.CaseRegistered
+
+        def apply(self, case: "CaseEvaluation") -> None:
+            for name, value in fields_of(self).items():
+                setattr(case, name, value)
+            case.outcome = None
+            case.concluded_on = None
+            case.invited_at = None
+            case.items = []
+            case.ratings = []
+
+    @classmethod
+    def register(cls, **fields: Any) -> "CaseEvaluation":
+        """A case to evaluate: the fields of ``evaluation.CaseRegistered`` and ``meta``."""
+        return cls._create(cls.CaseRegistered, **fields)
 
     @property
     def concluded(self) -> bool:
@@ -55,26 +60,45 @@ class CaseEvaluation(Aggregate):
         """Once per case: a duplicated completion (or a termination after it) changes nothing."""
         if self.concluded:
             return False
-        self._invited(case_id=self.case_id, outcome=outcome, concluded_on=concluded_on, applicant=applicant,
+        self.trigger_event(self.RatingInvited, case_id=self.case_id, outcome=outcome, concluded_on=concluded_on, applicant=applicant,
                       service_point=service_point, case_agent=case_agent, project=project, items=items, meta=meta)
         return True
 
+    def ratings_by(self, rater: dict) -> list[dict]:
+        """The ratings this rater gave (``contracts.rater_key``), the system's defaults aside."""
+        key = contracts.rater_key(rater)
+        return [r for r in self.own_ratings() if contracts.rater_key(r["rater"]) == key]
+
     def rate(self, *, level: str, channel: str, comment: str | None, rater: dict, real_name: bool,
-             today: dt.date, request_key: str | None, meta: dict) -> tuple[dict, bool]:
-        """Record a rating; returns (rating, new).  A retry (same key, or the same rating again) is not new."""
+             today: dt.date, request_key: str | None, meta: dict, signed_on: str | None = None,
+             max_follow_ups: int | None = None) -> tuple[dict, bool]:
+        """Record a rating; returns (rating, new).  A retry (same key, or the same rating again) is not new.
+
+        The rater's first rating is their 首评, later ones their 追评 (at most ``max_follow_ups``); which
+        rating is the case's is ``contracts.case_rating`` (the applicant's own first one)."""
         if not self.concluded:
             raise Conflict("案件尚未办结或终止，暂不能评价", code="case_not_concluded")
         for r in reversed(self.ratings):
             if request_key and r["request_key"] == request_key:
                 return r, False
-        own = self.own_ratings()
-        if own and (own[-1]["level"], own[-1]["channel"], own[-1]["comment"], own[-1]["rater"]) == (
-                level, channel, comment, rater):
-            return own[-1], False
-        self._rated(case_id=self.case_id, rating_no=len(self.ratings) + 1, level=level, channel=channel,
-                    comment=comment, rater=rater, real_name=real_name, follow_up=bool(own), defaulted=False,
-                    rated_on=today.isoformat(), bad=is_bad(level), request_key=request_key, meta=meta)
+        earlier = self.ratings_by(rater)
+        if earlier and (earlier[-1]["level"], earlier[-1]["channel"], earlier[-1]["comment"], earlier[-1]["rater"],
+                        earlier[-1].get("signed_on")) == (level, channel, comment, rater, signed_on):
+            return earlier[-1], False
+        if max_follow_ups is not None and len(earlier) > max_follow_ups:
+            raise Conflict(f"同一评价人对本案最多追评 {max_follow_ups} 次，已达上限", code="follow_up_limit")
+        self.trigger_event(self.RatingGiven, case_id=self.case_id, rating_no=len(self.ratings) + 1, level=level, channel=channel,
+                    comment=comment, rater=rater, real_name=real_name, follow_up=bool(earlier), defaulted=False,
+                    rated_on=today.isoformat(), bad=is_bad(level), request_key=request_key, signed_on=signed_on,
+                    meta=meta)
         return self.ratings[-1], True
+
+    def opens_rectification(self, rating: dict, open_rating_nos: set[int]) -> bool:
+        """A 差评 opens a rectification unless its rater has one open on this case already (one at a time)."""
+        if not rating["bad"]:
+            return False
+        key = contracts.rater_key(rating["rater"])
+        return not any(r["rating_no"] in open_rating_nos and contracts.rater_key(r["rater"]) == key for r in self.ratings)
 
     def default_rating_due(self, today: dt.date, after_days: int) -> bool:
         if not self.concluded or self.ratings:
@@ -85,32 +109,30 @@ class CaseEvaluation(Aggregate):
         """基本满意 for a case left unrated ``after_days`` natural days after it concluded."""
         if not self.default_rating_due(today, after_days):
             return False
-        self._rated(case_id=self.case_id, rating_no=1, level=DEFAULT_LEVEL, channel=None,
+        self.trigger_event(self.RatingGiven, case_id=self.case_id, rating_no=1, level=DEFAULT_LEVEL, channel=None,
                     comment=f"办结（终止）后{after_days}日内未评价，系统默认基本满意", rater={"kind": "system"},
                     real_name=False, follow_up=False, defaulted=True, rated_on=today.isoformat(), bad=False,
-                    request_key=None, meta=meta)
+                    request_key=None, signed_on=None, meta=meta)
         return True
 
-    # -- events --------------------------------------------------------------------
-    @event("RatingInvited")
-    def _invited(self, case_id: str, outcome: str, concluded_on: str, applicant: dict, service_point: str,
-                 case_agent: dict, project: dict, items: list[dict], meta: dict) -> None:
-        self.outcome = outcome
-        self.concluded_on = concluded_on
-        self.invited_at = meta["occurred_at"]
-        self.applicant, self.service_point, self.case_agent, self.project = applicant, service_point, case_agent, project
-        self.items = list(items)
+    # -- events (fields: shared/contracts/evaluation.py) ---------------------------------
+    class RatingInvited(FromContract, Aggregate.Event):
+        contract = contracts.RatingInvited
 
-    @event("RatingGiven")
-    def _rated(self, case_id: str, rating_no: int, level: str, channel: str | None, comment: str | None,
-               rater: dict, real_name: bool, follow_up: bool, defaulted: bool, rated_on: str, bad: bool,
-               request_key: str | None, meta: dict) -> None:
-        self.ratings.append({
-            "rating_no": rating_no, "level": level, "channel": channel, "comment": comment, "rater": rater,
-            "real_name": real_name, "follow_up": follow_up, "defaulted": defaulted, "rated_on": rated_on,
-            "bad": bad, "request_key": request_key, "rated_at": meta["occurred_at"],
-            "recorded_by": meta["actor"],
-        })
+        def apply(self, case: "CaseEvaluation") -> None:
+            case.outcome = self.outcome
+            case.concluded_on = self.concluded_on
+            case.invited_at = self.meta["occurred_at"]
+            case.applicant, case.service_point, case.case_agent = self.applicant, self.service_point, self.case_agent
+            case.project = self.project
+            case.items = list(self.items)
+
+    class RatingGiven(FromContract, Aggregate.Event):
+        contract = contracts.RatingGiven
+
+        def apply(self, case: "CaseEvaluation") -> None:
+            case.ratings.append({**fields_of(self, without=("case_id",)), "rated_at": self.meta["occurred_at"],
+                                 "recorded_by": self.meta["actor"]})
 
 
 class FollowUpDraw(Aggregate):
@@ -118,16 +140,21 @@ class FollowUpDraw(Aggregate):
     def create_id(draw_id: str, **_: Any):  # noqa: ANN205
         return stable_id("follow-up-draw", draw_id)
 
-    @event("FollowUpDrawn")
-    def __init__(self, draw_id: str, period_start: str, period_end: str, ratio: float, seed: int,
-                 inputs: list[str], sample: list[str], algorithm: str, drawn_on: str, meta: dict) -> None:
-        self.draw_id = draw_id
-        self.period_start, self.period_end = period_start, period_end
-        self.ratio, self.seed, self.algorithm = ratio, seed, algorithm
-        self.inputs, self.sample = list(inputs), list(sample)
-        self.drawn_on = drawn_on
-        self.drawn_by = meta["actor"]
-        self.visits: list[dict] = []
+    class FollowUpDrawn(FromContract, Aggregate.Created):
+        contract = contracts.FollowUpDrawn
+
+        def apply(self, draw: "FollowUpDraw") -> None:
+            for name, value in fields_of(self).items():
+                setattr(draw, name, value)
+            draw.inputs, draw.sample = list(self.inputs), list(self.sample)
+            draw.drawn_by = self.meta["actor"]
+            draw.request_hash = recorded_hash(self.meta)  # the body's fingerprint, when drawn with an Idempotency-Key
+            draw.visits = []
+
+    @classmethod
+    def draw(cls, **fields: Any) -> "FollowUpDraw":
+        """A follow-up draw: the fields of ``evaluation.FollowUpDrawn`` and ``meta``."""
+        return cls._create(cls.FollowUpDrawn, **fields)
 
     def visit(self, *, case_id: str, outcome: str, level: str | None, note: str | None, visited_on: dt.date,
               today: dt.date, meta: dict) -> tuple[dict, bool]:
@@ -143,13 +170,14 @@ class FollowUpDraw(Aggregate):
         if mine and (mine[-1]["outcome"], mine[-1]["level"], mine[-1]["note"], mine[-1]["visited_on"]) == (
                 outcome, level, note, visited_on.isoformat()):
             return mine[-1], False
-        self._visited(draw_id=self.draw_id, visited_case_id=case_id, visit_no=len(self.visits) + 1, outcome=outcome,
+        self.trigger_event(self.FollowUpVisited, draw_id=self.draw_id, visited_case_id=case_id, visit_no=len(self.visits) + 1, outcome=outcome,
                       level=level, note=note, visited_on=visited_on.isoformat(), meta=meta)
         return self.visits[-1], True
 
-    @event("FollowUpVisited")
-    def _visited(self, draw_id: str, visited_case_id: str, visit_no: int, outcome: str, level: str | None,
-                 note: str | None, visited_on: str, meta: dict) -> None:
-        self.visits.append({"visit_no": visit_no, "case_id": visited_case_id, "outcome": outcome, "level": level,
-                            "note": note, "visited_on": visited_on, "recorded_by": meta["actor"],
-                            "recorded_at": meta["occurred_at"]})
+    class FollowUpVisited(FromContract, Aggregate.Event):
+        contract = contracts.FollowUpVisited
+
+        def apply(self, draw: "FollowUpDraw") -> None:
+            draw.visits.append({"visit_no": self.visit_no, "case_id": self.visited_case_id, "outcome": self.outcome,
+                                "level": self.level, "note": self.note, "visited_on": self.visited_on,
+                                "recorded_by": self.meta["actor"], "recorded_at": self.meta["occurred_at"]})

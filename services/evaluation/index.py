@@ -2,20 +2,15 @@
 
 An event store answers "give me aggregate X"; the lists (invitations of an enterprise,
 rectifications of a department, cases concluded in a period, cases due a default rating,
-open rectifications past due) need an index.  This one is derived only from the service's own
-log: it is rebuilt by reading the log from the start (e.g. after a restart) and caught up
+open rectifications past due) need an index.  This one is a pure fold of the service's own log:
+the application feeds it (``app.catch_up(index)``) from the start (e.g. after a restart) and
 before every query, so it can be dropped at any time and comes out the same.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import threading
 from typing import Any
-
-from eventsourcing.application import Application
-
-BATCH = 500
 
 
 @dataclass
@@ -44,25 +39,15 @@ class RectificationEntry:
 
 
 class EvaluationIndex:
-    def __init__(self, app: Application) -> None:
-        self._app = app
-        self._lock = threading.Lock()
-        self._position = 0
+    wanted = None  # every event of the log
+
+    def __init__(self) -> None:
+        self.position = 0
         self.cases: dict[str, CaseEntry] = {}
         self.rectifications: dict[str, RectificationEntry] = {}
         self.draws: list[str] = []
 
-    def refresh(self) -> "EvaluationIndex":
-        with self._lock:
-            while True:
-                notifications = list(self._app.recorder.select_notifications(start=self._position + 1, limit=BATCH))
-                for n in notifications:
-                    self._apply(self._app.mapper.to_domain_event(n))
-                    self._position = n.id
-                if len(notifications) < BATCH:
-                    return self
-
-    def _apply(self, e: Any) -> None:
+    def apply(self, e: Any) -> None:
         kind = type(e).__name__
         d = e.__dict__
         if kind == "CaseRegistered":
@@ -86,17 +71,24 @@ class EvaluationIndex:
             entry.state = d["to_state"]
             if d.get("departments"):
                 entry.departments = list(d["departments"])
+        elif kind == "RectificationDueDateMoved":
+            self.rectifications[d["rectification_id"]].due_date = d["due_date"]
         elif kind == "RectificationOverdue":
             self.rectifications[d["rectification_id"]].overdue = True
         elif kind == "FollowUpDrawn":
             self.draws.append(d["draw_id"])
 
-    # -- lookups (call refresh() first) ------------------------------------------------
+    # -- lookups (after app.catch_up(index)) ------------------------------------------------
     def concluded_between(self, start: str, end: str) -> list[str]:
         return sorted(c.case_id for c in self.cases.values() if c.concluded_on and start <= c.concluded_on <= end)
 
     def unrated(self) -> list[str]:
         return sorted(c.case_id for c in self.cases.values() if c.outcome and not c.ratings)
+
+    def unfinished_of(self, case_id: str) -> list[str]:
+        """The case's rectifications not yet finished (待整改, 整改中, 待审核), overdue or not."""
+        return sorted(r.rectification_id for r in self.rectifications.values()
+                      if r.case_id == case_id and r.state in ("pending", "in_progress", "under_review"))
 
     def open_rectifications(self) -> list[str]:
         return sorted(r.rectification_id for r in self.rectifications.values()

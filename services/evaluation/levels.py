@@ -9,30 +9,14 @@ The level is stored as a name; a code appears only at the edge, always with its 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
-LEVELS = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied")
-LEVEL_LABELS = {
-    "very_satisfied": "非常满意",
-    "satisfied": "满意",
-    "basically_satisfied": "基本满意",
-    "dissatisfied": "不满意",
-    "very_dissatisfied": "非常不满意",
-}
-# The seed's 评价表 (附件9) prints the middle level as 一般; the other four read the same.
-SEED_FORM_LABELS = {**LEVEL_LABELS, "basically_satisfied": "一般"}
+from shared.contracts.evaluation import FORM_LEVEL_LABELS as SEED_FORM_LABELS, LEVEL_LABELS, Level
+
+LEVELS: tuple[str, ...] = get_args(Level)
 BAD_LEVELS = frozenset({"dissatisfied", "very_dissatisfied"})  # 差评
 DEFAULT_LEVEL = "basically_satisfied"
 
-CHANNEL_LABELS = {
-    "portal": "政务服务网（PC端）",
-    "mobile": "移动端（蒙速办App/小程序）",
-    "qr_code": "扫码评价（二维码）",
-    "hall_tablet": "大厅评价器（平板）",
-    "hall_terminal": "大厅其他自助终端",
-    "phone": "电话（12345热线）",
-    "sms": "短信",
-    "written": "纸质评价表（附件9）",
-}
 # Channels through which staff record a rating on the rater's behalf; the others are the applicant's own.
 RECORDED_CHANNELS = frozenset({"phone", "written"})
 

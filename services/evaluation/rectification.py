@@ -23,15 +23,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from shared.application import stable_id
+from shared.contracts import calendar as calendar_contracts, evaluation as contracts
+from shared.domain_events import FromContract, fields_of
+from shared.contracts.evaluation import (
+    RECTIFICATION_ACTION_LABELS as ACTION_LABELS, RECTIFICATION_STATE_LABELS as STATE_LABELS,
+)
 from shared.errors import Conflict, Invalid
 
-STATE_LABELS = {
-    "pending": "待整改", "in_progress": "整改中", "under_review": "待审核", "rectified": "整改完成",
-    "invalid": "无效差评", "impossible": "无法整改", "closed": "已办结",
-}
 OVERDUE_LABEL = "整改超期"
 OPEN_STATES = frozenset({"pending", "in_progress", "under_review"})
 REVIEW_ACTIONS = frozenset({"approve_review", "reject_review"})
@@ -49,11 +50,6 @@ ACTIONS: dict[str, tuple[frozenset[str], str | None, bool, bool]] = {
     "give_feedback": (frozenset({"in_progress", "rectified", "invalid", "impossible"}), None, True, True),
     "close": (frozenset({"rectified", "invalid", "impossible"}), "closed", False, True),
 }
-ACTION_LABELS = {
-    "start": "开始整改", "record_follow_up_call": "记录回访电话", "verify": "核实", "rectify": "整改",
-    "explain": "解释说明", "request_invalidation": "申请认定无效差评", "request_impossible": "申请认定无法整改",
-    "approve_review": "审核通过", "reject_review": "审核驳回", "give_feedback": "反馈评价人", "close": "办结",
-}
 REVIEW_RESULT = {"request_invalidation": "invalid", "request_impossible": "impossible"}
 
 
@@ -66,24 +62,27 @@ class Rectification(Aggregate):
     def create_id(rectification_id: str, **_: Any):  # noqa: ANN205
         return stable_id("rectification", rectification_id)
 
-    @event("RectificationOpened")
-    def __init__(self, rectification_id: str, case_id: str, rating_no: int, level: str, real_name: bool,
-                 opened_on: str, due_date: str, due_date_estimated: bool, workdays: int, service_point: str,
-                 department: str, agent: dict, meta: dict) -> None:
-        self.rectification_id, self.case_id, self.rating_no = rectification_id, case_id, rating_no
-        self.level, self.real_name = level, real_name
-        self.opened_on, self.due_date, self.due_date_estimated, self.workdays = opened_on, due_date, due_date_estimated, workdays
-        self.service_point, self.agent = service_point, agent
-        self.departments = [department]
-        self.state = "pending"
-        self.items: list[int] = []
-        self.calls: list[dict] = []
-        self.verification: dict | None = None
-        self.review: dict | None = None
-        self.resolution: dict | None = None
-        self.feedback: list[dict] = []
-        self.overdue: dict | None = None
-        self.history: list[dict] = []
+    class RectificationOpened(FromContract, Aggregate.Created):
+        contract = contracts.RectificationOpened
+
+        def apply(self, x: "Rectification") -> None:
+            for name, value in fields_of(self, without=("department",)).items():
+                setattr(x, name, value)
+            x.departments = [self.department]
+            x.state = "pending"
+            x.items = []
+            x.calls = []
+            x.verification = None
+            x.review = None
+            x.resolution = None
+            x.feedback = []
+            x.overdue = None
+            x.history = []
+
+    @classmethod
+    def open(cls, **fields: Any) -> "Rectification":
+        """A rectification of a 差评: the fields of ``evaluation.RectificationOpened`` and ``meta``."""
+        return cls._create(cls.RectificationOpened, **fields)
 
     # -- queries -------------------------------------------------------------------
     @property
@@ -125,7 +124,7 @@ class Rectification(Aggregate):
         if action == "approve_review" and self.review and self.review["requested_by"] == meta["actor"]["username"]:
             raise Conflict("申请认定的人不能审核自己的申请", code="same_reviewer")
         if action == "give_feedback":
-            self._feedback(rectification_id=self.rectification_id, case_id=self.case_id,
+            self.trigger_event(self.FeedbackGiven, rectification_id=self.rectification_id, case_id=self.case_id,
                            feedback_no=len(self.feedback) + 1, feedback=note, given_on=today.isoformat(), meta=meta)
             return True
         departments = None
@@ -138,49 +137,72 @@ class Rectification(Aggregate):
         if action == "approve_review":
             target = REVIEW_RESULT[self.review["requested"]]
         late = target in ("rectified", "invalid", "impossible") and today > dt.date.fromisoformat(self.due_date)
-        self._changed(rectification_id=self.rectification_id, case_id=self.case_id, action=action,
+        self.trigger_event(self.RectificationStateChanged, rectification_id=self.rectification_id, case_id=self.case_id, action=action,
                       from_state=self.state, to_state=target or self.state, note=note, reached=reached, items=items,
                       departments=departments, on_date=today.isoformat(), late=late, meta=meta)
+        return True
+
+    def redate(self, calendar, calendar_change_no: int, meta: dict) -> bool:  # noqa: ANN001
+        """A calendar change: the due date counted again from the opening day; recorded when it moves.
+        Not once flagged overdue (the flag stands for the due date it was raised on)."""
+        if self.overdue is not None or not self.is_open:
+            return False
+        due = calendar.add_workdays(dt.date.fromisoformat(self.opened_on), self.workdays)
+        if (due.date.isoformat(), due.estimated) == (self.due_date, self.due_date_estimated):
+            return False
+        self.trigger_event(self.RectificationDueDateMoved, rectification_id=self.rectification_id, case_id=self.case_id, due_date=due.date.isoformat(),
+                        due_date_estimated=due.estimated, previous_due_date=self.due_date,
+                        calendar_change_no=calendar_change_no, meta=meta)
         return True
 
     def mark_overdue(self, today: dt.date, meta: dict) -> bool:
         if self.overdue is not None or not self.is_open or today <= dt.date.fromisoformat(self.due_date):
             return False
-        self._overdue(rectification_id=self.rectification_id, case_id=self.case_id, due_date=self.due_date,
+        self.trigger_event(self.RectificationOverdue, rectification_id=self.rectification_id, case_id=self.case_id, due_date=self.due_date,
                       detected_on=today.isoformat(), state=self.state, meta=meta)
         return True
 
-    # -- events --------------------------------------------------------------------
-    @event("RectificationStateChanged")
-    def _changed(self, rectification_id: str, case_id: str, action: str, from_state: str, to_state: str,
-                 note: str | None, reached: bool | None, items: list[int] | None, departments: list[str] | None,
-                 on_date: str, late: bool, meta: dict) -> None:
-        entry = {"action": action, "from_state": from_state, "to_state": to_state, "note": note, "reached": reached,
-                 "items": items, "on_date": on_date, "at": meta["occurred_at"], "by": meta["actor"], "late": late}
-        self.history.append(entry)
-        self.state = to_state
-        if action == "record_follow_up_call":
-            self.calls.append(entry)
-        elif action == "verify":
-            self.verification = entry
-            if items is not None:
-                self.items, self.departments = items, departments
-        elif action in REVIEW_RESULT:
-            self.review = {"requested": action, "requested_by": meta["actor"]["username"], "reason": note,
-                           "decision": None}
-        elif action in REVIEW_ACTIONS:
-            self.review = {**self.review, "decision": action, "decided_by": meta["actor"]["username"],
-                           "decision_note": note}
-        if to_state in ("rectified", "invalid", "impossible") and from_state != to_state:
-            self.resolution = entry
+    # -- events (fields: shared/contracts/evaluation.py) ---------------------------------
+    class RectificationStateChanged(FromContract, Aggregate.Event):
+        contract = contracts.RectificationStateChanged
 
-    @event("RectificationOverdue")
-    def _overdue(self, rectification_id: str, case_id: str, due_date: str, detected_on: str, state: str,
-                 meta: dict) -> None:
-        self.overdue = {"due_date": due_date, "detected_on": detected_on, "state": state}
+        def apply(self, x: "Rectification") -> None:
+            meta = self.meta
+            entry = {"action": self.action, "from_state": self.from_state, "to_state": self.to_state, "note": self.note,
+                     "reached": self.reached, "items": self.items, "on_date": self.on_date, "at": meta["occurred_at"],
+                     "by": meta["actor"], "late": self.late}
+            x.history.append(entry)
+            x.state = self.to_state
+            if self.action == "record_follow_up_call":
+                x.calls.append(entry)
+            elif self.action == "verify":
+                x.verification = entry
+                if self.items is not None:
+                    x.items, x.departments = self.items, self.departments
+            elif self.action in REVIEW_RESULT:
+                x.review = {"requested": self.action, "requested_by": meta["actor"]["username"], "reason": self.note,
+                            "decision": None}
+            elif self.action in REVIEW_ACTIONS:
+                x.review = {**x.review, "decision": self.action, "decided_by": meta["actor"]["username"],
+                            "decision_note": self.note}
+            if self.to_state in ("rectified", "invalid", "impossible") and self.from_state != self.to_state:
+                x.resolution = entry
 
-    @event("FeedbackGiven")
-    def _feedback(self, rectification_id: str, case_id: str, feedback_no: int, feedback: str, given_on: str,
-                  meta: dict) -> None:
-        self.feedback.append({"feedback_no": feedback_no, "feedback": feedback, "given_on": given_on,
-                              "by": meta["actor"], "at": meta["occurred_at"]})
+    class RectificationDueDateMoved(FromContract, Aggregate.Event):
+        contract = calendar_contracts.RectificationDueDateMoved
+
+        def apply(self, x: "Rectification") -> None:
+            x.due_date, x.due_date_estimated = self.due_date, self.due_date_estimated
+
+    class RectificationOverdue(FromContract, Aggregate.Event):
+        contract = contracts.RectificationOverdue
+
+        def apply(self, x: "Rectification") -> None:
+            x.overdue = fields_of(self, without=("rectification_id", "case_id"))
+
+    class FeedbackGiven(FromContract, Aggregate.Event):
+        contract = contracts.FeedbackGiven
+
+        def apply(self, x: "Rectification") -> None:
+            x.feedback.append({**fields_of(self, without=("rectification_id", "case_id")),
+                               "by": self.meta["actor"], "at": self.meta["occurred_at"]})

@@ -7,7 +7,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.evaluation import Level, RatingChannel, RectificationAction, VisitOutcome
+from shared.contracts.evaluation import (
+    FollowUpDrawn, Level, RatingChannel, RatingGiven, RectificationAction, RectificationOpened, VisitOutcome,
+)
+from shared.read_models import read_model
+from shared.types import CaseDate, Code, ItemNumbers, LongNote, Name, Note
 from shared.validation import Phone
 
 
@@ -18,35 +22,31 @@ class _Body(BaseModel):
 class RaterInput(_Body):
     """评价人 of a rating an agent records (written form or phone); leave out for an anonymous rating."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=50, description="评价人姓名（填写即为实名评价）")
+    name: Name | None = Field(default=None, description="评价人姓名（填写即为实名评价）")
     phone: Phone | None = Field(default=None, description="评价人联系电话（实名差评回访用）")
 
 
 class RatingCreate(_Body):
     level: Level = Field(description="very_satisfied 非常满意, satisfied 满意, basically_satisfied 基本满意（评价表：一般）, "
                                      "dissatisfied 不满意, very_dissatisfied 非常不满意")
-    comment: str | None = Field(default=None, max_length=2000, description="意见及建议")
+    comment: Note | None = Field(default=None, description="意见及建议")
     channel: RatingChannel = Field(description="评价渠道: portal, mobile, qr_code, hall_tablet, hall_terminal, phone, sms, written")
     rater: RaterInput | None = Field(default=None, description="仅代办帮办员代录 written/phone 评价时填写")
+    signed_on: CaseDate | None = Field(default=None, description="代录时必填：评价表上的日期（电话评价为通话日期），"
+                                                                  "不早于案件办结（终止）日、不晚于今日")
 
 
-class RatingRead(BaseModel):
-    case_id: str
-    rating_no: int
-    level: str
-    level_label: str
-    level_label_form: str = Field(description="评价表（附件9）上的名称：基本满意即“一般”")
-    channel: str | None
-    channel_label: str | None
-    comment: str | None
-    rater: dict
-    real_name: bool
-    follow_up: bool = Field(description="追评：同一评价人在首评之后的评价，与首评并存")
-    defaulted: bool = Field(description="系统默认评价（不计入主动评价率）")
-    bad: bool
-    rated_on: str
-    rated_at: str
-    rectification_id: str | None
+RatingRead = read_model(
+    "RatingRead", RatingGiven, without=("request_key",), doc="评价（``evaluation.RatingGiven``）及其中文名称",
+    rater=(dict, Field(description="评价人（申请人账号、代录的评价人或系统）")),
+    level_label=(str, Field(description="满意度（中文）")),
+    level_label_form=(str, Field(description="评价表（附件9）上的名称：基本满意即“一般”")),
+    channel_label=(str | None, Field(description="评价渠道（中文）")),
+    rated_at=(str, Field(description="登记时刻（ISO 8601）")),
+    rectification_id=(str | None, Field(description="差评整改编号（同一评价人尚未办结的整改中追加的差评：该整改）；非差评为 null")),
+    keyed_in=(bool, Field(description="代录：工作人员代评价人录入（纸质评价表、电话）")),
+    keyed_in_label=(str | None, Field(description="“代录”；本人评价为 null")),
+    case_rating=(bool, Field(description="本案的评价（计入好差评统计）：申请人本人的首评；无本人评价时为首个代录评价")))
 
 
 class RectificationSummary(BaseModel):
@@ -91,29 +91,19 @@ class InvitationRead(BaseModel):
 
 class RectificationActionCreate(_Body):
     action: RectificationAction
-    note: str | None = Field(default=None, max_length=4000, description="说明：核实情况、整改措施、解释、理由或反馈内容")
-    items: list[int] | None = Field(default=None, description="verify：差评所涉事项编号（据此确定责任部门）")
+    note: LongNote | None = Field(default=None, description="说明：核实情况、整改措施、解释、理由或反馈内容")
+    items: ItemNumbers | None = Field(default=None, description="verify：差评所涉事项编号（据此确定责任部门）")
     reached: bool | None = Field(default=None, description="record_follow_up_call：回访电话是否接通")
 
 
-class RectificationRead(BaseModel):
-    rectification_id: str
-    case_id: str
-    rating_no: int
-    level: str
+class RectificationRead(read_model("_RectificationOpenedPart", RectificationOpened, without=("department",),
+                                    agent=(dict, Field(description="责任人（案件代办帮办员）")))):
     level_label: str
-    real_name: bool
     state: str
     state_label: str
     overdue: bool
     overdue_since: str | None
-    opened_on: str
-    due_date: str
-    due_date_estimated: bool
-    workdays: int
-    service_point: str
     departments: list[dict]
-    agent: dict
     items: list[int]
     follow_up_calls: list[dict]
     verification: dict | None
@@ -125,30 +115,21 @@ class RectificationRead(BaseModel):
 
 
 class DrawCreate(_Body):
-    period_start: dt.date = Field(description="办结（终止）日期起")
-    period_end: dt.date = Field(description="办结（终止）日期止（含）")
+    period_start: CaseDate = Field(description="办结（终止）日期起")
+    period_end: CaseDate = Field(description="办结（终止）日期止（含）")
     ratio: float | None = Field(default=None, gt=0, le=1, description="抽取比例，缺省为设置 follow_up_ratio")
     seed: int | None = Field(default=None, ge=0, le=2**63 - 1, description="随机种子；缺省时随机生成并记录")
 
 
 class VisitCreate(_Body):
-    case_id: str = Field(min_length=1, max_length=40)
+    case_id: Code = Field(description="案件编号")
     outcome: VisitOutcome = Field(description="reached 已回访, unreachable 无法联系, declined 拒绝回访")
     level: Level | None = Field(default=None, description="回访时了解到的满意度（已回访时可填）")
-    note: str | None = Field(default=None, max_length=4000)
-    visited_on: dt.date
+    note: LongNote | None = Field(default=None)
+    visited_on: CaseDate
 
 
-class DrawRead(BaseModel):
-    draw_id: str
-    period_start: str
-    period_end: str
-    ratio: float
-    seed: int
-    algorithm: str
-    inputs: list[str]
-    sample: list[str]
-    drawn_on: str
+class DrawRead(read_model("_FollowUpDrawnPart", FollowUpDrawn)):
     drawn_by: dict
     reproducible: bool = Field(description="以记录的种子和候选案件重新抽取，结果与记录一致")
     visits: list[dict]

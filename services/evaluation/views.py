@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from shared.auth import Principal
 from shared.contracts import Role
+from shared.contracts.evaluation import (
+    CASE_OUTCOME_LABELS, FORM_LEVEL_LABELS, LEVEL_LABELS, RATING_CHANNEL_LABELS, case_rating,
+)
 from shared.errors import NotFound
 from shared.masking import mask_value
+from shared.read_models import from_payload
 from shared.reference import load_catalog
 from services.evaluation.application import EvaluationService
-from services.evaluation.domain import OUTCOME_LABELS, CaseEvaluation, FollowUpDraw
-from services.evaluation.levels import CHANNEL_LABELS, LEVEL_LABELS, SEED_FORM_LABELS, coded
+from services.evaluation.domain import CaseEvaluation, FollowUpDraw
+from services.evaluation.levels import coded
 from services.evaluation.rectification import ACTIONS, Rectification, rectification_id
 from services.evaluation.sampling import draw_sample
 from services.evaluation.schemas import (
     CaseEvaluationRead, DrawRead, RatingRead, RectificationRead, RectificationSummary,
 )
 
-SEES_PERSONAL_DATA = {Role.window_agent, Role.park_agent, Role.department_agent}  # they make the follow-up call
+SEES_PERSONAL_DATA = {Role.window_agent, Role.park_agent}  # the service point makes the follow-up call
 
 
 def _mask(data, principal: Principal, owner: bool = False):  # noqa: ANN001, ANN202
@@ -33,7 +37,7 @@ def visible_case(service: EvaluationService, principal: Principal, case_id: str)
     elif role in (Role.window_agent, Role.park_agent):
         ok = case.service_point == account.service_point
     elif role == Role.department_agent:
-        ok = account.department in {i["department"] for i in case.items} or case.case_agent.get("department") == account.department
+        ok = account.department in {i["department"] for i in case.items}  # its own items' cases only
     else:
         ok = role in (Role.supervisor, Role.admin)
     if not ok:
@@ -58,27 +62,40 @@ def visible_rectification(service: EvaluationService, principal: Principal, rect
 
 
 # -- bodies ---------------------------------------------------------------------------
-def rating_body(case_id: str, r: dict) -> dict:
+def rating_rectification(service: EvaluationService, case: CaseEvaluation, rating: dict) -> str | None:
+    """The rectification a 差评 is worked in: its own, or — a 追评 while the rater's earlier one was still
+    open — that earlier one (one open rectification per rater and case)."""
+    if not rating["bad"]:
+        return None
+    earlier = [r for r in case.ratings_by(rating["rater"]) if r["bad"] and r["rating_no"] <= rating["rating_no"]]
+    for r in sorted(earlier, key=lambda r: -r["rating_no"]):
+        rid = rectification_id(case.case_id, r["rating_no"])
+        if service.find_rectification(rid) is not None:
+            return rid
+    return None
+
+
+def rating_body(case: CaseEvaluation, r: dict, rect_id: str | None) -> dict:
+    keyed = r["rater"].get("kind") == "recorded_by_agent"
     return {
-        "case_id": case_id, "rating_no": r["rating_no"], "level": r["level"], "level_label": LEVEL_LABELS[r["level"]],
-        "level_label_form": SEED_FORM_LABELS[r["level"]], "channel": r["channel"],
-        "channel_label": CHANNEL_LABELS.get(r["channel"]) if r["channel"] else None, "comment": r["comment"],
-        "rater": r["rater"], "real_name": r["real_name"], "follow_up": r["follow_up"], "defaulted": r["defaulted"],
-        "bad": r["bad"], "rated_on": r["rated_on"], "rated_at": r["rated_at"],
-        "rectification_id": rectification_id(case_id, r["rating_no"]) if r["bad"] else None,
+        "case_id": case.case_id, **from_payload(RatingRead, r), "level_label": LEVEL_LABELS[r["level"]],
+        "level_label_form": FORM_LEVEL_LABELS[r["level"]],
+        "channel_label": RATING_CHANNEL_LABELS.get(r["channel"]) if r["channel"] else None,
+        "rectification_id": rect_id, "keyed_in": keyed, "keyed_in_label": "代录" if keyed else None,
+        "case_rating": r["rating_no"] == ((case_rating(case.ratings) or {}).get("rating_no")),
     }
 
 
-def rating_read(case: CaseEvaluation, rating: dict, principal: Principal) -> RatingRead:
-    return RatingRead(**_mask(rating_body(case.case_id, rating), principal, principal.role == Role.applicant))
+def rating_read(service: EvaluationService, case: CaseEvaluation, rating: dict, principal: Principal) -> RatingRead:
+    body = rating_body(case, rating, rating_rectification(service, case, rating))
+    return RatingRead(**_mask(body, principal, principal.role == Role.applicant))
 
 
 def case_read(service: EvaluationService, case: CaseEvaluation, principal: Principal) -> CaseEvaluationRead:
     owner = principal.role == Role.applicant
     rects = []
     for r in case.ratings:
-        if r["bad"]:
-            x = service.rectification(rectification_id(case.case_id, r["rating_no"]))
+        if r["bad"] and (x := service.find_rectification(rectification_id(case.case_id, r["rating_no"]))):
             rects.append(RectificationSummary(
                 rectification_id=x.rectification_id, rating_no=x.rating_no, state=x.state, state_label=x.state_label(),
                 overdue=x.overdue is not None, due_date=x.due_date,
@@ -87,10 +104,11 @@ def case_read(service: EvaluationService, case: CaseEvaluation, principal: Princ
     return CaseEvaluationRead(
         case_id=case.case_id, status=status,
         status_label={"open": "办理中，暂不可评价", "invited": "待评价", "rated": "已评价"}[status],
-        outcome=case.outcome, outcome_label=OUTCOME_LABELS.get(case.outcome), concluded_on=case.concluded_on,
+        outcome=case.outcome, outcome_label=CASE_OUTCOME_LABELS.get(case.outcome), concluded_on=case.concluded_on,
         invited_at=case.invited_at, can_rate=case.concluded, applicant=case.applicant, project=case.project,
         service_point=case.service_point, case_agent=case.case_agent,
-        ratings=[_mask(rating_body(case.case_id, r), principal, owner) for r in case.ratings], rectifications=rects,
+        ratings=[_mask(rating_body(case, r, rating_rectification(service, case, r)), principal, owner) for r in case.ratings],
+        rectifications=rects,
     )
 
 
@@ -103,29 +121,22 @@ def _department(code: str) -> dict:
 
 def rectification_read(x: Rectification, principal: Principal) -> RectificationRead:
     allowed = [a for a, (states, *_rest) in ACTIONS.items() if x.state in states]
-    body = dict(
-        rectification_id=x.rectification_id, case_id=x.case_id, rating_no=x.rating_no, level=x.level,
-        level_label=LEVEL_LABELS[x.level], real_name=x.real_name, state=x.state, state_label=x.state_label(),
-        overdue=x.overdue is not None, overdue_since=x.overdue["detected_on"] if x.overdue else None,
-        opened_on=x.opened_on, due_date=x.due_date, due_date_estimated=x.due_date_estimated, workdays=x.workdays,
-        service_point=x.service_point, departments=[_department(d) for d in x.departments], agent=x.agent,
-        items=x.items, follow_up_calls=x.calls, verification=x.verification, review=x.review,
-        resolution=x.resolution, feedback=x.feedback, history=x.history, allowed_actions=allowed,
-    )
+    body = {
+        **from_payload(RectificationRead, vars(x)),  # as opened, then as it stands
+        "level_label": LEVEL_LABELS[x.level], "state_label": x.state_label(), "overdue": x.overdue is not None,
+        "overdue_since": x.overdue["detected_on"] if x.overdue else None,
+        "departments": [_department(d) for d in x.departments], "follow_up_calls": x.calls, "allowed_actions": allowed,
+    }
     return RectificationRead(**_mask(body, principal))
 
 
 def draw_read(draw: FollowUpDraw) -> DrawRead:
-    return DrawRead(
-        draw_id=draw.draw_id, period_start=draw.period_start, period_end=draw.period_end, ratio=draw.ratio,
-        seed=draw.seed, algorithm=draw.algorithm, inputs=draw.inputs, sample=draw.sample, drawn_on=draw.drawn_on,
-        drawn_by=draw.drawn_by, reproducible=draw_sample(draw.inputs, draw.ratio, draw.seed) == draw.sample,
-        visits=draw.visits,
-    )
+    return DrawRead(**from_payload(DrawRead, vars(draw)),  # as drawn, with drawn_by and visits
+                    reproducible=draw_sample(draw.inputs, draw.ratio, draw.seed) == draw.sample)
 
 
-def export_record(case: CaseEvaluation, rating: dict, code_list: str) -> dict:
-    body = rating_body(case.case_id, rating)
+def export_record(service: EvaluationService, case: CaseEvaluation, rating: dict, code_list: str) -> dict:
+    body = rating_body(case, rating, rating_rectification(service, case, rating))
     return mask_value({
         **body, **coded(rating["level"], code_list), "service_point": case.service_point,
         "case_agent": case.case_agent, "project": case.project, "applicant": case.applicant,

@@ -8,12 +8,13 @@ from shared.auth import Principal, current_principal, require_roles
 from shared.auth.dependencies import SERVICE_POINT_ROLES
 from shared.contracts import Role
 from shared.errors import Forbidden, Invalid, NotFound
+from shared.idempotency import fingerprint
 from shared.masking import mask_personal_data
 from shared.reference import load_catalog
 from services.intake.application import IntakeService
 from services.intake.domain import STATUS_LABELS, Application
 from services.intake.schemas import (
-    ApplicationCreate, ApplicationRead, CommitmentCreate, DelegationCreate, ItemRef, RejectionCreate,
+    AmendmentCreate, ApplicationCreate, ApplicationRead, CommitmentCreate, DelegationCreate, ItemRef, RejectionCreate,
     WithdrawalCreate,
 )
 
@@ -48,6 +49,7 @@ def submit(body: ApplicationCreate, request: Request,
     application = intake(request).submit(
         ctx, channel=body.channel.value, unit=body.unit, project=body.project, items=body.items,
         applicant=applicant, idempotency_key=idempotency_key,
+        request_hash=fingerprint(body) if idempotency_key else None,
     )
     return read(application, principal)
 
@@ -80,6 +82,23 @@ def commitment(case_id: str, body: CommitmentCreate, request: Request,
     return read(application, principal)
 
 
+@router.post("/applications/{case_id}/amendments", response_model=ApplicationRead,
+             summary="更正申请表（附件4）：后补项目代码、更正有误的内容（申请人或负责的服务点代办帮办员，附理由）",
+             description="只填要改的字段；更正前的内容留在案件历史中。是否位于工业园区、立项层级决定服务点，不能更正（422）；"
+                         "不予受理或撤回后不能更正（409）；与现有内容相同的更正不重复记录。")
+def amendment(case_id: str, body: AmendmentCreate, request: Request,
+              principal: Principal = Depends(require_roles(Role.applicant, *SERVICE_POINT_ROLES))) -> ApplicationRead:
+    service = intake(request)
+    application = visible(service, principal, case_id)
+    changes = body.changes
+    unit = changes.unit.model_dump(mode="json", exclude_none=True) if changes.unit else {}
+    project = changes.project.model_dump(mode="json", exclude_none=True) if changes.project else {}
+    if not unit and not project:
+        raise Invalid("没有要更正的字段", field="changes")
+    application = service.amend(_signing_context(principal, application), case_id, unit, project, body.reason)
+    return read(application, principal)
+
+
 @router.post("/applications/{case_id}/acceptance", response_model=ApplicationRead,
              summary="受理申请（服务点代办帮办员）；案件随即在协调服务中开立")
 def acceptance(case_id: str, request: Request,
@@ -106,11 +125,14 @@ def withdrawal(case_id: str, request: Request, body: WithdrawalCreate = Body(def
 
 # -- helpers -------------------------------------------------------------------------
 def visible(service: IntakeService, principal: Principal, case_id: str) -> Application:
-    """The application, if this principal may see it; another enterprise's case does not exist for them."""
+    """The application, if this principal may see it: another enterprise's case does not exist for them (404);
+    a service point reads the applications routed to it only (403, as coordination answers)."""
     application = service.get(case_id)
     if principal.role == Role.applicant:
         if application.applicant.get("credit_code") != principal.account.enterprise.credit_code:
             raise NotFound(f"申请 {case_id} 不存在")
+    elif principal.role in SERVICE_POINT_ROLES and application.service_point != principal.account.service_point:
+        raise Forbidden("无权查看该申请：它由另一服务点负责（属地分派），仅该服务点的代办帮办员可以查看")
     return application
 
 
@@ -137,5 +159,6 @@ def read(application: Application, principal: Principal) -> ApplicationRead:
         applicant=application.applicant, recorded_by=application.recorded_by, submitted_at=application.submitted_at,
         delegation=application.delegation, delegations=application.delegations, commitment=application.commitment,
         missing_for_acceptance=application.missing_for_acceptance(), decision=application.decision,
+        amendments=application.amendments,
     )
     return mask_personal_data(body, principal.role, owner=principal.role == Role.applicant)

@@ -8,31 +8,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from shared.application import stable_id
-from shared.errors import Conflict, Invalid
+from shared.contracts import intake as contracts
+from shared.domain_events import FromContract, fields_of
+from shared.contracts.intake import APPLICATION_STATUS_LABELS as STATUS_LABELS
+from shared.contracts.intake import APPROVAL_LEVEL_LABELS
+from shared.errors import Conflict, Invalid, NotFound
+from services.intake import materials
+from shared.idempotency import recorded_hash
+from shared.reference.commitment import commitment_text
 
 SUBMITTED, ACCEPTED, REJECTED, WITHDRAWN = "submitted", "accepted", "rejected", "withdrawn"
-STATUS_LABELS = {SUBMITTED: "已申请", ACCEPTED: "已受理", REJECTED: "不予受理", WITHDRAWN: "已撤回"}
-
-# 承诺书 (附件6): the applicant's seven obligations, as signed.
-COMMITMENT_OBLIGATIONS = (
-    "配合填写《帮您办代办帮办服务申请表》，编制项目申报计划，组织项目申报材料，在代办帮办服务窗口指导下进行有序申报",
-    "联系、督促委托单位按要求及时对审查中提出的问题进行修改或补充材料",
-    "因代办帮办工作需要，协助配合政务服务部门组织协调会",
-    "及时办理各种缴费手续及其他申请人应履行的职责",
-    "对项目涉及相关申报材料的真实合法性负责，并承担相应的法律责任",
-    "在委托代办帮办事项完成、审批结果送达后，配合填写《帮您办代办帮办服务办结单》《帮您办代办帮办服务评价表》",
-    "因项目或事项本身不具备办理条件，或者申报材料有弄虚作假及其他违法违规情况的，配合填写《帮您办代办帮办服务终止单》，终止代办帮办服务",
-)
 
 
-def route(in_industrial_park: bool) -> tuple[str, str]:
-    """属地服务、分级负责: which service point runs the case, and why."""
+def route(in_industrial_park: bool, approval_level: str | None = None) -> tuple[str, str]:
+    """属地服务、分级负责 (seed 三(一)): which service point runs the case, and why.
+
+    "工业园区内落地建设的投资项目 … 由工业园区管委会提供全程代办帮办服务；园区之外的投资项目，原则上我区立项的
+    投资项目，由区政务服务局提供全程代办帮办服务": an above-district (市级及以上) project outside the park is
+    not turned away — the window serves it and its upper-level items go through 协办单 (附件7) — and the
+    reason says so.  No level given counts as 区本级 and the reason says that too."""
+    level = APPROVAL_LEVEL_LABELS[approval_level] if approval_level else None
     if in_industrial_park:
-        return "park", "项目在工业园区内落地建设，按属地管理由工业园区管委会帮您办服务点提供全程代办帮办服务"
-    return "district", "项目位于园区之外，由区政务服务局帮您办窗口提供全程代办帮办服务"
+        reason = "项目在工业园区内落地建设，按属地管理由工业园区管委会帮您办服务点提供全程代办帮办服务"
+        return "park", reason + (f"（{level}立项）" if level else "")
+    if approval_level in (None, "district"):
+        told = "由我区立项" if level else "立项层级未填写，按区本级"
+        return "district", f"项目位于园区之外、{told}，由区政务服务局帮您办窗口提供全程代办帮办服务"
+    return "district", (f"项目位于园区之外，为{level}立项：不属“原则上我区立项的投资项目”，仍由区政务服务局帮您办窗口"
+                        "提供全程代办帮办服务，上级部门审批事项经跨层级协办（附件7）协调")
 
 
 class Application(Aggregate):
@@ -40,25 +46,27 @@ class Application(Aggregate):
     def create_id(case_id: str, **_: Any):  # noqa: ANN205
         return stable_id("application", case_id)
 
-    @event("ApplicationSubmitted")
-    def __init__(self, case_id: str, channel: str, unit: dict, project: dict, items: list[int],
-                 applicant: dict, service_point: str, routing_reason: str, catalog_version: int,
-                 meta: dict) -> None:
-        self.case_id = case_id
-        self.channel = channel
-        self.unit = unit
-        self.project = project
-        self.items = list(items)
-        self.applicant = applicant
-        self.service_point = service_point
-        self.routing_reason = routing_reason
-        self.catalog_version = catalog_version
-        self.recorded_by = meta["actor"]
-        self.submitted_at = meta["occurred_at"]
-        self.status = SUBMITTED
-        self.delegations: list[dict] = []
-        self.commitment: dict | None = None
-        self.decision: dict | None = None
+    class ApplicationSubmitted(FromContract, Aggregate.Created):
+        contract = contracts.ApplicationSubmitted
+
+        def apply(self, application: "Application") -> None:
+            for name, value in fields_of(self).items():
+                setattr(application, name, value)
+            application.items = list(self.items)
+            application.recorded_by = self.meta["actor"]
+            application.submitted_at = self.meta["occurred_at"]
+            application.request_hash = recorded_hash(self.meta)  # the body's fingerprint, when submitted with an Idempotency-Key
+            application.status = SUBMITTED
+            application.delegations = []
+            application.commitment = None
+            application.decision = None
+            application.amendments = []
+            application.materials = {}  # material_id → the material as uploaded (services/intake/materials.py)
+
+    @classmethod
+    def submit(cls, **fields: Any) -> "Application":
+        """A submitted application: the fields of ``intake.ApplicationSubmitted`` and ``meta``."""
+        return cls._create(cls.ApplicationSubmitted, **fields)
 
     # -- queries ---------------------------------------------------------------
     @property
@@ -86,18 +94,21 @@ class Application(Aggregate):
             legal_representative, agent, items
         ):
             return False
-        self._delegation_signed(
+        self.trigger_event(self.DelegationSigned, 
             delegation_no=len(self.delegations) + 1, legal_representative=legal_representative, agent=agent,
             items=items, item_count=len(items), supersedes=current["delegation_no"] if current else None,
             may_sub_delegate=False, meta=meta,
         )
         return True
 
-    def sign_commitment(self, signed_by: str, meta: dict) -> bool:
+    def sign_commitment(self, signed_by: str, authority: str, meta: dict) -> bool:
+        """The 承诺书 to ``authority`` (the department of the service point that serves the case)."""
         self._require_open("签署承诺书")
         if self.commitment is not None:
             return False
-        self._commitment_signed(signed_by=signed_by, obligations=list(COMMITMENT_OBLIGATIONS), meta=meta)
+        preamble, obligations = commitment_text(authority)
+        self.trigger_event(self.CommitmentSigned, signed_by=signed_by, obligations=obligations,
+                           preamble=preamble, addressed_to=authority, meta=meta)
         return True
 
     def accept(self, case_agent: dict, meta: dict) -> bool:
@@ -108,8 +119,8 @@ class Application(Aggregate):
         if missing:
             raise Conflict(f"尚未签署{'和'.join(missing)}，不能受理", code="missing_documents")
         d = self.delegation
-        self._accepted(
-            case_id=self.case_id, service_point=self.service_point, case_agent=case_agent, items=d["items"],
+        self.trigger_event(
+            self.ApplicationAccepted, case_id=self.case_id, service_point=self.service_point, case_agent=case_agent, items=d["items"],
             delegation_no=d["delegation_no"], delegated_agent=d["agent"]["name"], unit=self.unit,
             project=self.project, applicant=self.applicant, channel=self.channel, meta=meta,
         )
@@ -119,51 +130,137 @@ class Application(Aggregate):
         if self.status == REJECTED:
             return False
         self._require_status(SUBMITTED, "不予受理")
-        self._rejected(reason=reason, meta=meta)
+        self.trigger_event(self.ApplicationRejected, reason=reason, meta=meta)
         return True
 
     def withdraw(self, reason: str | None, meta: dict) -> bool:
         if self.status == WITHDRAWN:
             return False
         self._require_status(SUBMITTED, "撤回")
-        self._withdrawn(reason=reason, meta=meta)
+        self.trigger_event(self.ApplicationWithdrawn, reason=reason, meta=meta)
         return True
 
-    # -- events ------------------------------------------------------------------
-    @event("DelegationSigned")
-    def _delegation_signed(self, delegation_no: int, legal_representative: str, agent: dict, items: list[int],
-                           item_count: int, supersedes: int | None, may_sub_delegate: bool, meta: dict) -> None:
-        self.delegations.append({
-            "delegation_no": delegation_no, "legal_representative": legal_representative, "agent": agent,
-            "items": items, "item_count": item_count, "supersedes": supersedes,
-            "signed_at": meta["occurred_at"], "signed_by": meta["actor"]["username"],
-        })
+    def amend(self, unit: dict, project: dict, reason: str, meta: dict) -> bool:
+        """Correct the 申请表's fields (``unit``, ``project``: the whole parts after the change), with the reason;
+        nothing changed is a retry.  Not after a rejection or withdrawal; never the fields that chose the point."""
+        if self.status in (REJECTED, WITHDRAWN):
+            raise Conflict(f"申请{STATUS_LABELS[self.status]}，不能更正", code="application_closed")
+        changed = [f"unit.{k}" for k in unit if unit[k] != self.unit.get(k)] + \
+                  [f"project.{k}" for k in project if project[k] != self.project.get(k)]
+        fixed = [f for f in changed if f in contracts.NOT_AMENDABLE]
+        if fixed:
+            raise Invalid("是否位于工业园区、立项层级决定服务点（属地服务），不能更正；请撤回后重新申请",
+                          field=f"changes.{fixed[0]}")
+        if not changed:
+            return False
+        self.trigger_event(self.ApplicationAmended, amendment_no=len(self.amendments) + 1, changed=changed,
+                           unit=unit, project=project, reason=reason, meta=meta)
+        return True
 
-    @event("CommitmentSigned")
-    def _commitment_signed(self, signed_by: str, obligations: list[str], meta: dict) -> None:
-        self.commitment = {"signed_by": signed_by, "obligations": obligations, "signed_at": meta["occurred_at"]}
+    def add_material(self, material: dict, material_id: str, meta: dict) -> dict:
+        """A new version of a material (``material``: the fields of ``intake.MaterialUploaded`` but the case id,
+        id, version and what it supersedes); the same bytes again under the same name and item: the version
+        there is (an idempotent retry)."""
+        self._require_open("上传材料")
+        current = materials.latest(self.materials, material["title"], material["item_no"])
+        if current is not None and materials.same_upload(current, material):
+            return current
+        self.trigger_event(self.MaterialUploaded, case_id=self.case_id, material_id=material_id,
+                           version=current["version"] + 1 if current else 1,
+                           supersedes=current["material_id"] if current else None, meta=meta, **material)
+        return self.materials[material_id]
 
-    @event("ApplicationAccepted")
-    def _accepted(self, case_id: str, service_point: str, case_agent: dict, items: list[int],
-                  delegation_no: int, delegated_agent: str, unit: dict, project: dict, applicant: dict,
-                  channel: str, meta: dict) -> None:
-        self.status = ACCEPTED
-        self.decision = {"by": case_agent, "at": meta["occurred_at"], "case_agent": case_agent}
+    def record_download(self, material_id: str, meta: dict) -> None:
+        m = self.material(material_id)
+        self.trigger_event(self.MaterialDownloaded, material_id=material_id, title=m["title"], item_no=m["item_no"],
+                           version=m["version"], meta=meta)
 
-    @event("ApplicationRejected")
-    def _rejected(self, reason: str, meta: dict) -> None:
-        self.status = REJECTED
-        self.decision = {"by": meta["actor"], "at": meta["occurred_at"], "reason": reason}
+    def withdraw_material(self, material_id: str, reason: str | None, meta: dict) -> bool:
+        m = self.material(material_id)
+        if m["withdrawal"] is not None:
+            return False
+        self.trigger_event(self.MaterialWithdrawn, material_id=material_id, title=m["title"], item_no=m["item_no"],
+                           version=m["version"], reason=reason, meta=meta)
+        return True
 
-    @event("ApplicationWithdrawn")
-    def _withdrawn(self, reason: str | None, meta: dict) -> None:
-        self.status = WITHDRAWN
-        self.decision = {"by": meta["actor"], "at": meta["occurred_at"], "reason": reason}
+    def material(self, material_id: str) -> dict:
+        if material_id not in self.materials:
+            raise NotFound(f"材料 {material_id} 不存在")
+        return self.materials[material_id]
+
+    # -- events (fields: shared/contracts/intake.py) -------------------------------------
+    class DelegationSigned(FromContract, Aggregate.Event):
+        contract = contracts.DelegationSigned
+
+        def apply(self, application: "Application") -> None:
+            application.delegations.append({
+                **fields_of(self, without=("may_sub_delegate",)),
+                "signed_at": self.meta["occurred_at"], "signed_by": self.meta["actor"]["username"]})
+
+    class CommitmentSigned(FromContract, Aggregate.Event):
+        contract = contracts.CommitmentSigned
+
+        def apply(self, application: "Application") -> None:
+            application.commitment = {**fields_of(self), "signed_at": self.meta["occurred_at"]}
+
+    class ApplicationAccepted(FromContract, Aggregate.Event):
+        contract = contracts.ApplicationAccepted
+
+        def apply(self, application: "Application") -> None:
+            application.status = ACCEPTED
+            application.decision = {"by": self.case_agent, "at": self.meta["occurred_at"], "case_agent": self.case_agent}
+
+    class ApplicationRejected(FromContract, Aggregate.Event):
+        contract = contracts.ApplicationRejected
+
+        def apply(self, application: "Application") -> None:
+            application.status = REJECTED
+            application.decision = {"by": self.meta["actor"], "at": self.meta["occurred_at"], "reason": self.reason}
+
+    class ApplicationWithdrawn(FromContract, Aggregate.Event):
+        contract = contracts.ApplicationWithdrawn
+
+        def apply(self, application: "Application") -> None:
+            application.status = WITHDRAWN
+            application.decision = {"by": self.meta["actor"], "at": self.meta["occurred_at"], "reason": self.reason}
+
+    class ApplicationAmended(FromContract, Aggregate.Event):
+        contract = contracts.ApplicationAmended
+
+        def apply(self, application: "Application") -> None:
+            application.unit, application.project = dict(self.unit), dict(self.project)
+            application.amendments.append({"amendment_no": self.amendment_no, "changed": list(self.changed),
+                                           "reason": self.reason, "at": self.meta["occurred_at"], "by": self.meta["actor"]})
+
+    class MaterialUploaded(FromContract, Aggregate.Event):
+        contract = contracts.MaterialUploaded
+
+        def apply(self, application: "Application") -> None:
+            application.materials[self.material_id] = {
+                **fields_of(self), "uploaded_at": self.meta["occurred_at"], "uploaded_by": self.meta["actor"],
+                "on_behalf_of": self.meta.get("on_behalf_of"), "downloads": 0, "withdrawal": None}
+
+    class MaterialDownloaded(FromContract, Aggregate.Event):
+        contract = contracts.MaterialDownloaded
+
+        def apply(self, application: "Application") -> None:
+            application.materials[self.material_id]["downloads"] += 1
+
+    class MaterialWithdrawn(FromContract, Aggregate.Event):
+        contract = contracts.MaterialWithdrawn
+
+        def apply(self, application: "Application") -> None:
+            application.materials[self.material_id]["withdrawal"] = {
+                "by": self.meta["actor"], "at": self.meta["occurred_at"], "reason": self.reason}
 
     # -- guards ------------------------------------------------------------------
     def _require_status(self, status: str, action: str) -> None:
         if self.status != status:
             raise Conflict(f"申请当前状态为“{STATUS_LABELS[self.status]}”，不能{action}", code="invalid_state")
+
+    def require_open(self, action: str) -> None:
+        """409 when the application was rejected or withdrawn (asked before an upload streams in)."""
+        self._require_open(action)
 
     def _require_open(self, action: str) -> None:
         if self.status in (REJECTED, WITHDRAWN):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from shared.contracts import Channel
-from shared.contracts.intake import DelegatedAgent, EnterpriseRef, ProjectInfo, UnitInfo
+from shared.contracts.intake import DelegatedAgent, EnterpriseRef, MaterialKind, MaterialUploaded, ProjectInfo, UnitInfo
+from shared.read_models import ActorRead, read_model
 from shared.reference import load_catalog
+from shared.types import CaseDate, ItemNo, ItemNumbers, Name, Reason, Title
 
 
 def check_catalog_items(items: list[int]) -> list[int]:
@@ -27,29 +31,29 @@ class ApplicationCreate(_Body):
     channel: Channel = Field(description="受理渠道: window 窗口, park_point 园区服务点, portal 政务服务网, mobile 蒙速办, hotline 12345")
     unit: UnitInfo
     project: ProjectInfo
-    items: list[int] = Field(min_length=1, description="申请代办的事项编号（事项目录 item_no）")
+    items: ItemNumbers = Field(description="申请代办的事项编号（事项目录 item_no）")
 
     _items = field_validator("items")(check_catalog_items)
 
 
 class DelegationCreate(_Body):
-    legal_representative: str = Field(min_length=1, max_length=50, description="法定代表人")
+    legal_representative: Name = Field(description="法定代表人")
     agent: DelegatedAgent
-    items: list[int] = Field(min_length=1, description="委托代办的事项编号")
+    items: ItemNumbers = Field(description="委托代办的事项编号")
 
     _items = field_validator("items")(check_catalog_items)
 
 
 class CommitmentCreate(_Body):
-    signed_by: str = Field(min_length=1, max_length=50, description="项目经办人签字")
+    signed_by: Name = Field(description="项目经办人签字")
 
 
 class RejectionCreate(_Body):
-    reason: str = Field(min_length=1, max_length=1000, description="不予受理原因")
+    reason: Reason = Field(description="不予受理原因")
 
 
 class WithdrawalCreate(_Body):
-    reason: str | None = Field(default=None, max_length=1000, description="撤回原因")
+    reason: Reason | None = Field(default=None, description="撤回原因")
 
 
 class ItemRef(BaseModel):
@@ -77,3 +81,95 @@ class ApplicationRead(BaseModel):
     commitment: dict | None
     missing_for_acceptance: list[str]
     decision: dict | None
+    amendments: list[dict] = Field(description="更正记录：第几次、更正的字段、原因、时间、更正人")
+
+
+def _partial(name: str, model: type[BaseModel]) -> type[BaseModel]:
+    """``model`` with every field optional (the same types, limits and descriptions): the fields to change."""
+    def typed(info) -> object:  # noqa: ANN001
+        return Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+
+    fields = {key: (Optional[typed(info)], Field(default=None, description=info.description))
+              for key, info in model.model_fields.items()}
+    return create_model(name, __config__=ConfigDict(extra="forbid", str_strip_whitespace=True), **fields)
+
+
+UnitChanges = _partial("UnitChanges", UnitInfo)
+ProjectChanges = _partial("ProjectChanges", ProjectInfo)
+
+
+class ApplicationChanges(_Body):
+    unit: UnitChanges | None = Field(default=None, description="项目单位情况中要更正的字段")
+    project: ProjectChanges | None = Field(default=None, description="项目基本情况中要更正的字段（如后补的 code 项目代码）")
+
+
+class AmendmentCreate(_Body):
+    changes: ApplicationChanges = Field(description="要更正的字段（只填要改的）；是否位于工业园区、立项层级不能更正")
+    reason: Reason = Field(description="更正原因")
+
+
+# -- materials -------------------------------------------------------------------------------------
+class MaterialUpload(_Body):
+    """The form fields of an upload (multipart/form-data; the file itself is the part ``file``)."""
+
+    title: Title = Field(description="材料名称，如“项目备案证明”；同一名称、同一事项再次上传为新版本")
+    item_no: ItemNo | None = Field(default=None, description="所属事项编号（事项目录 item_no）；不填：整个案件的材料")
+    kind: MaterialKind = Field(default="application", description="application 申报材料, correction 补正材料, "
+                               "deficiency 容缺后补材料, result 批文证照, signed_form 签字回传的表单, other 其他")
+    signed_on: CaseDate | None = Field(default=None, description="签字回传的表单（signed_form）上写的签字日期（必填）；"
+                                       "其他材料不填")
+
+    @field_validator("item_no", mode="before")
+    @classmethod
+    def _form_number(cls, value: object) -> object:
+        """A form sends text: digits are the number, an empty field is none."""
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if value.isascii() and value.isdigit() and len(value) <= 4:
+                return int(value)
+        return value
+
+
+class MaterialWithdrawalCreate(_Body):
+    reason: Reason | None = Field(default=None, description="撤回原因")
+
+
+class WithdrawalRead(BaseModel):
+    by: ActorRead
+    at: str
+    reason: str | None
+
+
+MaterialRead = read_model(
+    "MaterialRead", MaterialUploaded, doc="一份材料（一个版本）",
+    kind_label=(str, Field(description="材料类别")),
+    uploaded_at=(str, Field(description="上传时间")),
+    uploaded_by=(ActorRead, Field(description="上传人")),
+    on_behalf_of=(str | None, Field(description="代谁上传（服务点代办帮办员代申请人提交时）")),
+    downloads=(int, Field(description="已下载次数（每次下载均记入案件历史）")),
+    withdrawal=(WithdrawalRead | None, Field(description="撤回记录；空：有效")),
+    download_url=(str, Field(description="下载地址（原样返回上传的文件）")),
+)
+
+
+class MaterialTitleRead(BaseModel):
+    title: str
+    kind: str
+    kind_label: str
+    latest_version: int
+    versions: list[MaterialRead]  # type: ignore[valid-type]
+
+
+class MaterialGroupRead(BaseModel):
+    item_no: int | None = Field(description="事项编号；空：整个案件的材料")
+    item_name: str | None
+    materials: list[MaterialTitleRead]
+
+
+class MaterialListRead(BaseModel):
+    case_id: str
+    groups: list[MaterialGroupRead]
+    accepted_types: list[str] = Field(description="可上传的文件类型")
+    max_bytes: int = Field(description="单个文件大小上限（字节）")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 from typing import Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -11,25 +12,48 @@ from shared.auth import Principal, require_roles
 from shared.clock import CHINA, today
 from shared.contracts import Role
 from shared.contracts.evaluation import RatingChannel
-from shared.errors import Invalid, NotFound
+from shared.errors import Invalid, NotFound, Unavailable
 from shared.masking import SEES_PERSONAL_DATA, mask_value
 from shared.reference import load_catalog
-from services.reporting.access import CASE_READERS, FIGURE_READERS, figure_scope, may_see, show, summary
+from shared.reference.register import effective_assignees
+from services.reporting.access import (
+    CASE_READERS, FIGURE_READERS, figure_scope, may_see, redact_history, redact_materials, show, summary,
+)
 from services.reporting.assessment import scorecard
 from services.reporting.caseview import CASE_STATUS_LABELS
 from services.reporting.figures import satisfaction, workloads
+from services.reporting.inbox import inbox
 from services.reporting.periods import Period, parse_month
 from services.reporting.schemas import (
-    AssessmentRead, CaseListRead, CaseViewRead, HistoryRead, MonthlyReportRead, SatisfactionRead, WorkloadsRead,
+    AssessmentRead, CaseListRead, CaseViewRead, HistoryRead, InboxRead, MonthlyReportRead, ReferenceHistoryRead, SatisfactionRead,
+    WorkloadsRead,
 )
+from services.reporting.search import matches, search_terms
 from services.reporting.service import ReportingService
 from services.reporting.xlsx import monthly_workbook
+from services.reporting.forms import FORMS, REGISTER_TITLE, form_docx, register_docx
+from shared.office import OfficeUnavailable, document_to_pdf, workbook_to_pdf
+from shared.workbook import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
 
 router = APIRouter(prefix="/reporting", tags=["reporting"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+inbox_router = APIRouter(tags=["inbox"])
+XLSX = WORKBOOK_MEDIA_TYPE
 CaseStatus = Literal[tuple(CASE_STATUS_LABELS)]  # type: ignore[valid-type]
-XLSX_RESPONSE = {200: {"description": "月报：JSON（MonthlyReportRead），或 ?format=xlsx 时的 .xlsx 工作簿（附件下载）",
-                       "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FormName = Literal[tuple(FORMS)]  # type: ignore[valid-type]
+BlankFormName = Literal[(*FORMS, "register")]  # type: ignore[valid-type]
+FORM_NAMES = "；".join(f"{f.name} {f.attachment}{f.short}" for f in FORMS.values())
+FORM_RESPONSE = {200: {"description": "表单：PDF（默认，中文为文字、字体嵌入）或 DOCX（?format=docx），同一模板生成",
+                       "content": {PDF: {"schema": {"type": "string", "format": "binary"}},
+                                   DOCX: {"schema": {"type": "string", "format": "binary"}}}},
+                 409: {"description": "案件尚未到该表所需的状态（如办结前的办结单）：原因写明，空白表见 /reporting/forms/{form}"},
+                 503: {"description": "本服务器未安装 LibreOffice，无法生成 PDF（DOCX 不受影响）"}}
+XLSX_RESPONSE = {200: {"description": "月报：JSON（MonthlyReportRead）；?format=xlsx 时为 .xlsx 工作簿，?format=pdf 时为"
+                                      "报送用 PDF（A4 横向，工作簿经 LibreOffice 打印，中文字体嵌入，页码，首页为状态与报送截止）",
+                       "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
+                                   PDF: {"schema": {"type": "string", "format": "binary"}}}},
+                 503: {"description": "本服务器未安装 LibreOffice，无法生成 PDF（xlsx 与 JSON 不受影响）"}}
 
 
 def reporting(request: Request) -> ReportingService:
@@ -37,7 +61,9 @@ def reporting(request: Request) -> ReportingService:
 
 
 def period_of(period: str | None, start: date | None, end: date | None) -> Period:
-    if period:
+    if period is not None and (start is not None or end is not None):
+        raise Invalid("统计月份 period 与起止日期 from/to 二选一，不能同时给出", field="period", location="query")
+    if period is not None:
         try:
             return Period.month(*parse_month(period))
         except ValueError as exc:
@@ -89,10 +115,21 @@ def history(case_id: str, request: Request,
     basis = service.basis()
     ref = moment.astimezone(CHINA).date() if moment else basis.today
     view = show(principal, case, ref, basis)
+    breaks = service.verify(events)
+    events = redact_materials(redact_history(events, principal.role), principal)
     if not (principal.role == Role.applicant or principal.role in SEES_PERSONAL_DATA):
         events = mask_value(events)
     return {"case_id": case_id, "as_of": moment.isoformat() if moment else None, "case": view,
-            "event_count": len(events), "events": events}
+            "event_count": len(events), "events": events,
+            "verified": not breaks, "breaks": [{"service": b.service, "position": b.position, "reason": b.reason}
+                                               for b in breaks]}
+
+
+@router.get("/reference-history", response_model=ReferenceHistoryRead,
+            summary="参考数据变更历史：工作日历调休表与代办帮办人员登记报备（谁、何时、为何）")
+def reference_history(request: Request, _: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
+    events = reporting(request).reference_history()
+    return {"event_count": len(events), "events": events}
 
 
 def _moment(text: str) -> datetime:
@@ -110,8 +147,13 @@ def _moment(text: str) -> datetime:
     return moment
 
 
-@router.get("/cases", response_model=CaseListRead, summary="案件列表（筛选：状态、部门、服务点、是否超期、期间（按申请日期））")
-def list_cases(request: Request, status: CaseStatus | None = Query(default=None, description="案件状态"),
+@router.get("/cases", response_model=CaseListRead,
+            summary="案件列表（检索 q；筛选：状态、部门、服务点、是否超期、期间（按申请日期））")
+def list_cases(request: Request,
+               q: str | None = Query(default=None, min_length=1, max_length=100,
+                                     description="检索：企业名称、统一社会信用代码、项目名称、项目代码或案件编号的一部分"
+                                                 "（不区分全角半角与大小写）"),
+               status: CaseStatus | None = Query(default=None, description="案件状态"),
                department: str | None = Query(default=None, description="部门代码：含该部门事项的案件"),
                service_point: Literal["district", "park"] | None = Query(default=None),
                overdue: bool | None = Query(default=None, description="true：有已超期在办事项的案件"),
@@ -121,9 +163,12 @@ def list_cases(request: Request, status: CaseStatus | None = Query(default=None,
     service = reporting(request)
     basis = service.basis()
     window, department = period_of(period, start, end), checked_department(department)
+    wanted = search_terms(q)
     rows = []
     for case in service.cases():
         if not may_see(principal, case) or (status and case["status"] != status):
+            continue
+        if wanted and not matches(case, wanted):
             continue
         if (department and department not in case["departments"]) or (service_point and case["service_point"] != service_point):
             continue
@@ -132,7 +177,7 @@ def list_cases(request: Request, status: CaseStatus | None = Query(default=None,
         view = show(principal, case, basis.today, basis)
         if overdue is not None and (view["overdue_items"] > 0) != overdue:
             continue
-        rows.append(summary(view))
+        rows.append(service.open(summary(view)))
     rows.sort(key=lambda r: (r["submitted_at"] or "", r["case_id"]), reverse=True)
     return {"total": len(rows), "limit": limit, "offset": offset, "items": rows[offset:offset + limit]}
 
@@ -143,7 +188,7 @@ def get_workloads(request: Request, department: str | None = Query(default=None)
                   principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
     service = reporting(request)
     cases, department = figure_scope(principal, service.cases(), checked_department(department))
-    return workloads(cases, service.basis(), period_of(period, start, end), department)
+    return service.open(workloads(cases, service.basis(), period_of(period, start, end), department))
 
 
 @router.get("/satisfaction", response_model=SatisfactionRead, summary="好差评统计（口径见 DOMAIN.md；好评是否含基本满意由设置决定）")
@@ -153,7 +198,7 @@ def get_satisfaction(request: Request, department: str | None = Query(default=No
                      principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
     service = reporting(request)
     cases, department = figure_scope(principal, service.cases(), checked_department(department))
-    return satisfaction(cases, service.basis(), period_of(period, start, end), department, channel)
+    return service.open(satisfaction(cases, service.basis(), period_of(period, start, end), department, channel))
 
 
 @router.get("/assessment", response_model=AssessmentRead, summary="部门“放管服”考核评分卡（含计分公式）")
@@ -162,12 +207,12 @@ def get_assessment(request: Request, department: str | None = Query(default=None
                    principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
     service = reporting(request)
     cases, department = figure_scope(principal, service.cases(), checked_department(department))
-    return scorecard(cases, service.basis(), period_of(period, start, end), department)
+    return service.open(scorecard(cases, service.basis(), period_of(period, start, end), department))
 
 
 @router.get("/monthly-reports/{month}", response_model=MonthlyReportRead, responses=XLSX_RESPONSE,
-            summary="月报（JSON；?format=xlsx 下载工作簿）：次月1日起可生成，15日前报送")
-def get_monthly(month: str, request: Request, format: Literal["json", "xlsx"] = Query(default="json"),
+            summary="月报（JSON；?format=xlsx 工作簿，?format=pdf 报送用 PDF）：次月1日起可生成，15日前报送")
+def get_monthly(month: str, request: Request, format: Literal["json", "xlsx", "pdf"] = Query(default="json"),
                 department: str | None = Query(default=None),
                 principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict | Response:
     service = reporting(request)
@@ -182,4 +227,66 @@ def get_monthly(month: str, request: Request, format: Literal["json", "xlsx"] = 
     if format == "xlsx":
         return Response(monthly_workbook(report), media_type=XLSX, headers={
             "Content-Disposition": f'attachment; filename="bangnin-monthly-{month}.xlsx"'})
+    if format == "pdf":
+        try:
+            pdf = workbook_to_pdf(monthly_workbook(report))
+        except OfficeUnavailable as exc:
+            raise Unavailable(str(exc), field="format", code="office_unavailable", location="query") from None
+        return Response(pdf, media_type=PDF, headers={
+            "Content-Disposition": f'attachment; filename="bangnin-monthly-{month}.pdf"'})
     return report
+
+
+@inbox_router.get("/inbox", response_model=InboxRead,
+                  summary="我的待办与消息：等我处理的事（受理申请、办理事项、补正、签署、评价、差评整改），各注明案件、项目、截止日期与链接")
+def get_inbox(request: Request, principal: Principal = Depends(require_roles(*CASE_READERS))) -> dict:
+    service = reporting(request)
+    basis = service.basis()
+    views = [show(principal, case, basis.today, basis) for case in service.cases()
+             if case.get("status") and may_see(principal, case)]
+    return inbox(principal, views, basis.today)
+
+
+def form_response(form: str, docx: bytes, format: str, stem: str) -> Response:
+    """The form as DOCX, or that DOCX printed to PDF; named for people (RFC 5987) and for old clients (ASCII)."""
+    label = "附件11人员信息表" if form == "register" else f"{FORMS[form].attachment}{FORMS[form].short}"
+    body, media = docx, DOCX
+    if format == "pdf":
+        try:
+            body, media = document_to_pdf(docx), PDF
+        except OfficeUnavailable as exc:
+            raise Unavailable(str(exc), field="format", code="office_unavailable", location="query") from None
+    people = f"{label}-{'空白' if stem == 'blank' else stem}.{format}"
+    return Response(body, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename=\"bangnin-{form}-{stem}.{format}\"; filename*=UTF-8''{quote(people)}"})
+
+
+@router.get("/cases/{case_id}/forms/{form}", responses=FORM_RESPONSE, response_class=Response,
+            description=f"表单：{FORM_NAMES}。能读该案件者可取；个人信息按案件视图对该角色的遮蔽规则显示；签字、盖章与日期处留空。",
+            summary="打印表单（附件4–10）：按案件填写的申请表、授权委托书、承诺书、协办单、办结单、评价表、终止单（PDF 或 DOCX）")
+def get_case_form(case_id: str, form: FormName, request: Request,  # type: ignore[valid-type]
+                  format: Literal["pdf", "docx"] = Query(default="pdf", description="pdf（默认）或 docx"),
+                  request_id: str | None = Query(default=None, max_length=100, description="协办单编号（form=cross_level 时必填）"),
+                  principal: Principal = Depends(require_roles(*CASE_READERS))) -> Response:
+    service = reporting(request)
+    basis = service.basis()
+    view = show(principal, visible_case(service, principal, case_id), basis.today, basis)
+    if form != "cross_level" and request_id is not None:
+        raise Invalid("只有跨层级协办单（cross_level）需要 request_id", field="request_id", location="query")
+    docx = form_docx(form, view, request_id=request_id)
+    return form_response(form, docx, format, case_id if not request_id else request_id)
+
+
+@router.get("/forms/{form}", responses={k: v for k, v in FORM_RESPONSE.items() if k != 409}, response_class=Response,
+            summary="空白表单（附件4–10）供手写填写；register：附件11 代办帮办服务人员信息表（现行登记，含登记报备的调整）",
+            description=f"表单：{FORM_NAMES}；register 附件11 {REGISTER_TITLE}（按今日在册人员）。PDF（默认）或 DOCX。")
+def get_blank_form(request: Request, form: BlankFormName,  # type: ignore[valid-type]
+                   format: Literal["pdf", "docx"] = Query(default="pdf", description="pdf（默认）或 docx"),
+                   _: Principal = Depends(require_roles(*CASE_READERS))) -> Response:
+    if form == "register":
+        service = reporting(request)
+        changes = [e["data"] for e in service.reference_history() if e["type"] == "coordination.AgentRegisterChanged"]
+        day = service.basis().today
+        return form_response(form, register_docx(effective_assignees(load_catalog(), changes, day.isoformat()), day),
+                             format, day.isoformat())
+    return form_response(form, form_docx(form, None), format, "blank")

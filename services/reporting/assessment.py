@@ -64,12 +64,36 @@ def scorecard(cases: list[dict], basis: Basis, period: Period = Period(), depart
         score = round(sum(w * indicators[k]["value"] for k, w in applicable.items()) / weight * 100, 2) if weight else None
         rows.append({"department": code, "department_name": catalog.department(code).name if _known(code) else code,
                      "indicators": indicators, "applicable": sorted(applicable), "score": score, "rank": None,
-                     "overdue_items": indicators["overdue"]["overdue_items"]})
+                     "overdue_items": indicators["overdue"]["overdue_items"],
+                     "notice_breaches": _notice_breaches(cases, code, period),
+                     "deficiency_overdue": sum(item.get("deficiency_overdue_on") in period for case in cases
+                                               for item in case["items"] if item["department"] == code),
+                     "commitments_broken": sum((item.get("commitment") or {}).get("result") == "broken"
+                                               and item["commitment"]["verified_on"] in period
+                                               for case in cases for item in case["items"] if item["department"] == code)})
     ranked = sorted((r for r in rows if r["score"] is not None), key=lambda r: (-r["score"], r["department"]))
     for rank, row in enumerate(ranked, start=1):
         row["rank"] = rank
     return {"period": period.as_dict(), "as_of": ref.isoformat(), "formula": formula(basis.weights),
-            "departments": rows}
+            "departments": rows, "limits": _limits_used(cases, period, ref)}
+
+
+def _limits_used(cases: list[dict], period: Period, ref: date) -> dict:
+    """Where the time limits of the items the scorecard counts come from (catalog ``limits_source``): how many
+    of its on-time figures rest on a default rather than a law."""
+    catalog = load_catalog()
+    counted = {item["item_no"] for case in cases for item in case["items"]
+               if (item["status"] in ("approved", "concluded_with_deficiency", "refused") and item["concluded_on"] in period)
+               or item_open_at(case, item, ref)}
+    sources = [catalog.item(n).limits_source for n in sorted(counted) if catalog.has_item(n)]
+    return {"items": len(sources), "law": sources.count("law"), "local": sources.count("local"),
+            "default": sources.count("default"),
+            "note": "按时与超期以各事项的承诺时限计；其中 default 为未查到法定时限、按事项类型默认的时限"}
+
+
+def _notice_breaches(cases: list[dict], department: str, period: Period) -> int:
+    return sum(breach["on_date"] in period for case in cases for item in case["items"] if item["department"] == department
+               for breach in item.get("notice_breaches", []))
 
 
 def _known(code: str) -> bool:

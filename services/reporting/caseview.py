@@ -12,17 +12,18 @@ from datetime import datetime
 from typing import Callable
 
 from shared.clock import CHINA
+from shared.contracts.coordination import CASE_STATUS_LABELS as COORDINATION_LABELS, ITEM_STATUS_LABELS
+from shared.contracts.intake import APPLICATION_STATUS_LABELS
+from shared.read_models import ItemProgressPart, from_payload
 from shared.reference import load_catalog
+from services.reporting.schemas import (
+    ClosureProposalViewRead, CompletionRead, PlanSnapshotRead, TerminationRead, ViewOpenedItemPart, ViewRatingRead, ViewRectificationRead,
+)
 
-CASE_STATUS_LABELS = {
-    "submitted": "已申请", "accepted": "已受理", "rejected": "不予受理", "withdrawn": "已撤回",
-    "in_progress": "办理中", "completed": "已办结", "terminated": "已终止",
-}
-ITEM_STATUS_LABELS = {
-    "pending": "待申报", "received": "已收件", "accepted": "已受理", "correction": "补正中",
-    "accepted_with_deficiency": "容缺受理", "special_procedure": "特别程序中", "approved": "办结（准予）",
-    "concluded_with_deficiency": "办结（容缺通过）", "refused": "办结（不予）", "withdrawn": "已撤回",
-}
+# The case's status on the read side: intake's until the case opens, then coordination's (open = in_progress).
+CASE_STATUS_LABELS = {**APPLICATION_STATUS_LABELS, "in_progress": COORDINATION_LABELS["open"],
+                      "awaiting_confirmation": COORDINATION_LABELS["awaiting_confirmation"],
+                      "completed": COORDINATION_LABELS["completed"], "terminated": COORDINATION_LABELS["terminated"]}
 CONCLUDED_ITEM = {"approved", "concluded_with_deficiency", "refused"}  # 办结 states
 CLOSED_ITEM = CONCLUDED_ITEM | {"withdrawn"}
 CONCLUDED_CASE = {"completed", "terminated"}
@@ -50,7 +51,8 @@ def new_view(case_id: str) -> dict:
         "delegation": None, "delegations": 0, "commitment": None, "accepted_at": None, "decision": None,
         "case_agent": None, "agent_changes": [], "opened_on": None, "items": [], "plan": None,
         "notifications": [], "joint_reviews": [], "combined_services": [], "cross_level_requests": [],
-        "concluded_on": None, "outcome": None, "completion": None, "termination": None,
+        "concluded_on": None, "outcome": None, "completion": None, "termination": None, "closure_proposal": None,
+        "amendments": [],
         "rating_invited_on": None, "ratings": [], "rectifications": [], "follow_up_visits": [],
         "event_count": 0, "first_event_at": None, "last_event_at": None, "last_key": None,
     }
@@ -132,21 +134,40 @@ def _withdrawn(view: dict, p: dict, row: dict) -> None:
     _set_status(view, "withdrawn")
 
 
+@on("intake.ApplicationAmended")
+def _amended(view: dict, p: dict, row: dict) -> None:
+    view.update(unit=p["unit"], project=p["project"])  # the current values; what they were is in the history
+    view.setdefault("amendments", []).append({"amendment_no": p["amendment_no"], "changed": p["changed"],
+                                              "reason": p["reason"], "at": row["occurred_at"], "by": row["actor"]})
+
+
 # -- coordination ----------------------------------------------------------------------------
 @on("coordination.CaseOpened")
 def _opened(view: dict, p: dict, row: dict) -> None:
     view.update(opened_on=p["opened_on"], case_agent=p["case_agent"], service_point=p["service_point"])
     view["items"] = [{
-        "item_no": i["item_no"], "name": i["name"], "department": i["department"], "stage": i["stage"],
-        "promised_days": i["promised_days"], "statutory_days": i["statutory_days"],
-        "assignees": [a["name"] for a in i["assignees"]], "assignee_gap": i["assignee_gap"],
-        "status": "pending", "status_label": ITEM_STATUS_LABELS["pending"], "accepted_on": None, "due_date": None,
-        "due_date_estimated": False, "paused": False, "paused_workdays": 0, "missing_materials": [],
+        **from_payload(ViewOpenedItemPart, i), "assignees": [a["name"] for a in i["assignees"]],
+        "status": "pending", "status_label": ITEM_STATUS_LABELS["pending"], **_NOT_CHANGED_YET,
         "concluded_on": None, "on_time": None, "warned_on": None, "overdue_on": None, "actions": 0,
-        "last_actor": None,
+        "last_actor": None, "notice_breaches": [], "commitment": None,
     } for i in p["items"]]
     view["departments"] = sorted({i["department"] for i in p["items"]})
     _set_status(view, "in_progress")
+
+
+def on_time(due_date: str | None, acceptance_due: str | None, on_date: str) -> bool | None:
+    """The on-time basis of a concluded item (README, "How a case runs"): by its due date once accepted; an
+    item refused before acceptance by its 受理时限 (acceptance_due); with neither (an event recorded before the
+    受理时限 existed), on time as it was then counted."""
+    if due_date is not None:
+        return on_date <= due_date
+    if acceptance_due is not None:
+        return on_date <= acceptance_due
+    return True
+
+
+# An item's state before its first ItemStateChanged: the contract's defaults.
+_NOT_CHANGED_YET = {k: f.get_default(call_default_factory=True) for k, f in ItemProgressPart.model_fields.items()}
 
 
 @on("coordination.CaseAgentReassigned")
@@ -158,7 +179,7 @@ def _reassigned(view: dict, p: dict, row: dict) -> None:
 
 @on("coordination.PlanSet")
 def _plan(view: dict, p: dict, row: dict) -> None:
-    view["plan"] = {"version": p["version"], "steps": p["steps"], "note": p.get("note"), "set_at": row["occurred_at"]}
+    view["plan"] = {**from_payload(PlanSnapshotRead, p), "set_at": row["occurred_at"]}
 
 
 @on("coordination.ItemStateChanged")
@@ -166,19 +187,26 @@ def _item_changed(view: dict, p: dict, row: dict) -> None:
     item = _item(view, p["item_no"])
     if item is None:
         return
-    item.update(status=p["to_status"], status_label=ITEM_STATUS_LABELS.get(p["to_status"]), paused=p["paused"],
-                missing_materials=p.get("missing_materials") or [], paused_workdays=p.get("paused_workdays", 0),
-                last_actor=row["actor"]["username"])
+    acceptance_due = item.get("acceptance_due")  # while it was received: the basis of an answer before acceptance
+    if p.get("notice_breach"):
+        item.setdefault("notice_breaches", []).append({"kind": p["notice_breach"], "on_date": p["on_date"]})
+    if p.get("commitment_verify_by"):  # 告知承诺受理
+        item["commitment"] = {"verify_by": p["commitment_verify_by"], "result": None, "verified_on": None,
+                              "on_time": None, "overdue_on": None}
+    item.update(from_payload(ItemProgressPart, p), status=p["to_status"],
+                status_label=ITEM_STATUS_LABELS.get(p["to_status"]), last_actor=row["actor"]["username"])
     item["actions"] += 1
-    if p.get("accepted_on"):
-        item["accepted_on"] = p["accepted_on"]
-    if p.get("due_date"):
-        item["due_date"], item["due_date_estimated"] = p["due_date"], p.get("due_date_estimated", False)
     if p["to_status"] in CONCLUDED_ITEM:
         item["concluded_on"] = p["on_date"]
-        item["on_time"] = item["due_date"] is None or p["on_date"] <= item["due_date"]
+        item["on_time"] = on_time(item["due_date"], acceptance_due, p["on_date"])
     elif p["to_status"] == "withdrawn":
         item["concluded_on"], item["on_time"] = p["on_date"], None
+
+
+@on("coordination.ItemDueDateMoved")
+def _due_moved(view: dict, p: dict, row: dict) -> None:
+    if item := _item(view, p["item_no"]):
+        item["due_date"], item["due_date_estimated"] = p["due_date"], p.get("due_date_estimated", False)
 
 
 @on("coordination.ItemDeadlineWarned")
@@ -191,6 +219,24 @@ def _warned(view: dict, p: dict, row: dict) -> None:
 def _overdue(view: dict, p: dict, row: dict) -> None:
     if item := _item(view, p["item_no"]):
         item["overdue_on"] = p["checked_on"]
+
+
+@on("coordination.ItemDeficiencyOverdue")
+def _deficiency_overdue(view: dict, p: dict, row: dict) -> None:
+    if item := _item(view, p["item_no"]):
+        item["deficiency_overdue_on"] = p["checked_on"]
+
+
+@on("coordination.CommitmentVerified")
+def _commitment_verified(view: dict, p: dict, row: dict) -> None:
+    if (item := _item(view, p["item_no"])) and item.get("commitment"):
+        item["commitment"].update(result=p["result"], verified_on=p["verified_on"], on_time=p["on_time"])
+
+
+@on("coordination.CommitmentVerificationOverdue")
+def _commitment_overdue(view: dict, p: dict, row: dict) -> None:
+    if (item := _item(view, p["item_no"])) and item.get("commitment"):
+        item["commitment"]["overdue_on"] = p["checked_on"]
 
 
 @on("coordination.NotificationGiven")
@@ -226,18 +272,22 @@ def _completed(view: dict, p: dict, row: dict) -> None:
         if item := _item(view, done["item_no"]):
             item.update(status=done["outcome"], status_label=ITEM_STATUS_LABELS.get(done["outcome"]),
                         on_time=done["on_time"], concluded_on=done.get("concluded_on") or item["concluded_on"])
-    view.update(concluded_on=p["completed_on"], outcome="completed",
-                completion={"completed_on": p["completed_on"], "note": p.get("note"),
-                            "materials_returned": p["materials_returned"], "by": row["actor"]})
+    view.update(concluded_on=p["completed_on"], outcome="completed", closure_proposal=None,
+                completion={**from_payload(CompletionRead, p), "by": row["actor"]})
     _set_status(view, "completed")
 
 
 @on("coordination.CaseTerminated")
 def _terminated(view: dict, p: dict, row: dict) -> None:
-    view.update(concluded_on=p["terminated_on"], outcome="terminated",
-                termination={"terminated_on": p["terminated_on"], "reason": p["reason"],
-                             "reason_code": p["reason_code"], "by": row["actor"]})
+    view.update(concluded_on=p["terminated_on"], outcome="terminated", closure_proposal=None,
+                termination={**from_payload(TerminationRead, p), "by": row["actor"]})
     _set_status(view, "terminated")
+
+
+@on("coordination.ClosureProposed")
+def _closure_proposed(view: dict, p: dict, row: dict) -> None:
+    view["closure_proposal"] = {**from_payload(ClosureProposalViewRead, p), "by": row["actor"]}
+    _set_status(view, "awaiting_confirmation")
 
 
 # -- evaluation --------------------------------------------------------------------------------
@@ -248,11 +298,7 @@ def _invited(view: dict, p: dict, row: dict) -> None:
 
 @on("evaluation.RatingGiven")
 def _rated(view: dict, p: dict, row: dict) -> None:
-    view["ratings"].append({
-        "rating_no": p["rating_no"], "level": p["level"], "channel": p.get("channel"), "comment": p.get("comment"),
-        "real_name": p["real_name"], "follow_up": p["follow_up"], "defaulted": p["defaulted"],
-        "rated_on": p["rated_on"], "bad": p["bad"], "rater": p["rater"],
-    })
+    view["ratings"].append(from_payload(ViewRatingRead, p))
 
 
 def _rectification(view: dict, rid: str) -> dict | None:
@@ -262,9 +308,7 @@ def _rectification(view: dict, rid: str) -> dict | None:
 @on("evaluation.RectificationOpened")
 def _rect_opened(view: dict, p: dict, row: dict) -> None:
     view["rectifications"].append({
-        "rectification_id": p["rectification_id"], "rating_no": p["rating_no"], "level": p["level"],
-        "real_name": p["real_name"], "opened_on": p["opened_on"], "due_date": p["due_date"], "workdays": p["workdays"],
-        "department": p["department"], "departments": [p["department"]], "agent": p["agent"], "state": "pending",
+        **from_payload(ViewRectificationRead, p), "departments": [p["department"]], "state": "pending",
         "rectified_on": None, "finished_on": None, "late": False, "overdue_on": None, "follow_up_calls": [],
         "feedbacks": 0, "actions": [],
     })
@@ -287,6 +331,12 @@ def _rect_changed(view: dict, p: dict, row: dict) -> None:
     if p["to_state"] in ("rectified", "invalid", "impossible", "closed") and rect["finished_on"] is None:
         rect["finished_on"] = p["on_date"]
     rect["late"] = rect["late"] or bool(p.get("late"))
+
+
+@on("evaluation.RectificationDueDateMoved")
+def _rect_due_moved(view: dict, p: dict, row: dict) -> None:
+    if rect := _rectification(view, p["rectification_id"]):
+        rect["due_date"] = p["due_date"]
 
 
 @on("evaluation.RectificationOverdue")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from shared.contracts import IntegrationEvent
+from shared.contracts import PUBLISHERS, IntegrationEvent
+from shared.contracts.calendar import CALENDAR_SUBJECT_PREFIX
 
-SERVICE_ORDER = {"intake": 0, "coordination": 1, "evaluation": 2}
-NOT_A_CASE = ("register:", "draw:")  # coordination's agent register, evaluation's follow-up draws
+SERVICE_ORDER = {service: n for n, service in enumerate(PUBLISHERS)}
+# coordination's agent register, evaluation's follow-up draws, the working-day calendar
+NOT_A_CASE = ("register:", "draw:", CALENDAR_SUBJECT_PREFIX)
 
 
 def sort_key(occurred_at: datetime, service: str, position: int) -> str:

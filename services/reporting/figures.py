@@ -17,14 +17,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
+from typing import get_args
 
+from shared.contracts.evaluation import FORM_LEVEL_LABELS, LEVEL_LABELS as _LEVEL_LABELS, Level, case_rating
 from shared.workcalendar import WorkCalendar
 from services.reporting.caseview import CLOSED_ITEM, CONCLUDED_CASE, CONCLUDED_ITEM
 from services.reporting.periods import Period, before_or_on, rate
 
-LEVELS = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied")
-LEVEL_LABELS = {"very_satisfied": "非常满意", "satisfied": "满意", "basically_satisfied": "基本满意（评价表：一般）",
-                "dissatisfied": "不满意", "very_dissatisfied": "非常不满意"}
+LEVELS: tuple[str, ...] = get_args(Level)
+# As the report prints them: the middle level with its name on the 评价表 (附件9).
+LEVEL_LABELS = {**_LEVEL_LABELS, "basically_satisfied": (
+    f"{_LEVEL_LABELS['basically_satisfied']}（评价表：{FORM_LEVEL_LABELS['basically_satisfied']}）")}
 BAD = ("dissatisfied", "very_dissatisfied")
 UNASSIGNED = "（未配置代办帮办人员）"
 
@@ -125,7 +128,9 @@ def workloads(cases: list[dict], basis: Basis, period: Period = Period(), depart
 
 # -- 好差评 -----------------------------------------------------------------------------------------
 def first_ratings(case: dict) -> list[dict]:
-    return [r for r in case["ratings"] if not r["follow_up"]]
+    """The case's rating (the applicant's own first one; see ``case_rating``), as a list of at most one."""
+    rating = case_rating(case["ratings"])
+    return [rating] if rating else []
 
 
 def rectification_overdue(rect: dict, ref: date) -> bool:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import threading
 from typing import Any, Iterator
 
-from pymongo import ASCENDING, AsyncMongoClient
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 
 from shared.messaging.loop import LoopThread
 from shared.settings import Settings
@@ -83,6 +83,7 @@ class MongoReadStore:
         await self.events.create_index("event_id", unique=True)
         await self.events.create_index([("service", ASCENDING), ("position", ASCENDING)], unique=True)
         await self.events.create_index([("subject", ASCENDING), ("sort_key", ASCENDING)])
+        await self.events.create_index([("type", ASCENDING), ("sort_key", ASCENDING)])
 
     def docs(self, collection: str):  # noqa: ANN201
         if not collection.isidentifier():
@@ -133,6 +134,14 @@ class MongoReadStore:
         if until_sort_key is not None:
             query["sort_key"] = {"$lte": until_sort_key}
         return self.loop.run(self._events(query), timeout=60)
+
+    def events_of_type(self, event_type: str) -> list[dict]:
+        return self.loop.run(self._events({"type": event_type}), timeout=60)
+
+    def last_position(self, service: str) -> int:
+        found = self.loop.run(self.events.find_one({"service": service}, {"position": 1},
+                                                   sort=[("position", DESCENDING)]), timeout=30)
+        return found["position"] if found else 0
 
     def all_events(self) -> list[dict]:
         return self.loop.run(self._events({}, sort=[("service", ASCENDING), ("position", ASCENDING)]), timeout=120)

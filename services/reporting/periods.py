@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import calendar as _calendar
+import re
 from dataclasses import dataclass
 from datetime import date
+
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 @dataclass(frozen=True)
@@ -30,13 +33,12 @@ class Period:
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    """``YYYY-MM`` -> (year, month); ValueError with a Chinese reason otherwise."""
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        if len(text) != 7 or not 1 <= month <= 12 or year < 2000:
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"月份应为 YYYY-MM 格式（如 2026-11），收到“{text}”") from None
+    """``YYYY-MM`` in ASCII digits -> (year, month); ValueError with a Chinese reason otherwise
+    (``int`` alone would read other scripts' digits, ``२०२६-११``, as a month)."""
+    match = _MONTH.fullmatch(text)
+    year, month = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+    if not 1 <= month <= 12 or year < 2000:
+        raise ValueError(f"月份应为 YYYY-MM 格式（如 2026-11），收到“{text}”")
     return year, month
 
 

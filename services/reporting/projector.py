@@ -3,6 +3,8 @@
 The event row is the tracking record: it is inserted in the same transaction as the document it
 changes, and an event already stored (same service and position) is skipped, so redelivery
 changes nothing.  Relay threads call :meth:`Projector.handle` concurrently: writes are serialised.
+With a :class:`~shared.sealing.Sealer`, the personal and free-text fields of every event are sealed
+before they are stored, so the audit log and the documents folded from it hold tokens only.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import threading
 from typing import Iterable
 
 from shared.contracts import IntegrationEvent
+from shared.sealing import Sealer
 from services.reporting.caseview import apply, case_view
 from services.reporting.events import event_row, is_case
 from services.reporting.store import ReadStore, Unit
@@ -21,8 +24,9 @@ CASES = "cases"
 
 
 class Projector:
-    def __init__(self, store: ReadStore) -> None:
+    def __init__(self, store: ReadStore, sealer: Sealer | None = None) -> None:
         self.store = store
+        self.sealer = sealer
         self._lock = threading.Lock()
 
     def handle(self, event: IntegrationEvent) -> bool:
@@ -34,10 +38,11 @@ class Projector:
         with self._lock, self.store.transaction() as unit:
             return sum(self._project(unit, event) for event in events)
 
-    @staticmethod
-    def _project(unit: Unit, event: IntegrationEvent) -> bool:
+    def _project(self, unit: Unit, event: IntegrationEvent) -> bool:
         if unit.seen(event.service, event.position):
             return False
+        if self.sealer is not None:
+            event = self.sealer.seal_event(event)
         row = event_row(event)
         unit.add_event(row)
         case_id = row["subject"]

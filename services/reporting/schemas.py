@@ -6,10 +6,19 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, Field
 
-from shared.read_models import ActorRead, AgentRead, ApplicantRead, Number
-from services.coordination.schemas import (
-    CombinedServiceRead, CrossLevelRequestRead, JointReviewRead, NotificationEntry, PlanStepRead,
+from shared.contracts.envelope import ServiceName
+from shared.contracts.coordination import (
+    CaseCompleted, CaseTerminated, ClosureProposed, CommitmentResult, OpenedItem, PlanSet,
 )
+from shared.contracts.evaluation import Rater, RatingGiven, RectificationOpened
+from shared.read_models import (
+    ActorRead, AgentRead, ApplicantRead, CombinedServiceRead, CrossLevelRequestRead, ItemProgressPart, JointReviewRead, NoticeBreachRead,
+    NotificationEntry, Number, PlanStepRead, read_model,
+)
+
+# What the case view shows of an event is built from its contract: the folds in caseview.py copy
+# the fields these models take (``from_payload``), so a field added to the contract shows here.
+_SHOWN_ELSEWHERE = ("case_id", "service_point", "case_agent", "applicant", "project", "items")
 
 # -- the case view ---------------------------------------------------------------------------
 
@@ -35,29 +44,35 @@ class ClosingDecisionRead(BaseModel):
 class AgentChangeRead(BaseModel):
     from_: AgentRead = Field(alias="from", description="原代办帮办员")
     to: AgentRead = Field(description="新代办帮办员")
-    reason: str = Field(description="变更原因")
+    reason: str | None = Field(description="变更原因（内部说明：申请人看到的是 null）")
     at: str = Field(description="时刻（ISO 8601）")
 
 
-class ViewItemRead(BaseModel):
+ViewOpenedItemPart = read_model("ViewOpenedItemPart", OpenedItem, without=("assignee_gap_reason",),
+                                assignees=(list[str], Field(description="承办的代办帮办人员姓名")))
+
+
+class AmendmentRead(BaseModel):
+    amendment_no: int = Field(description="第几次更正")
+    changed: list[str] = Field(description="更正的字段")
+    reason: str = Field(description="更正原因")
+    at: str = Field(description="更正时刻")
+    by: ActorRead = Field(description="更正人")
+
+
+class ViewCommitmentRead(BaseModel):
+    verify_by: str = Field(description="应核查日期")
+    result: CommitmentResult | None = Field(description="kept 核查属实，broken 核查不实；未核查为 null")
+    verified_on: str | None = Field(description="核查日期")
+    on_time: bool | None = Field(description="按期核查")
+    overdue_on: str | None = Field(description="记录逾期未核查的日期")
+
+
+class ViewItemRead(ItemProgressPart, ViewOpenedItemPart):
     """An item as the read side keeps it, flagged near or past due at the view's date."""
 
-    item_no: int = Field(description="事项编号")
-    name: str = Field(description="事项名称")
-    department: str = Field(description="承办部门代码")
-    stage: int = Field(description="工程建设阶段")
-    promised_days: int = Field(description="承诺时限（工作日）")
-    statutory_days: int = Field(description="法定时限（工作日）")
-    assignees: list[str] = Field(description="承办的代办帮办人员姓名")
-    assignee_gap: bool = Field(description="无代办帮办人员，由部门兜底")
     status: str = Field(description="办理状态")
     status_label: str | None = Field(description="办理状态（中文）")
-    accepted_on: str | None = Field(description="受理日期")
-    due_date: str | None = Field(description="承诺办结日期")
-    due_date_estimated: bool = Field(description="截止日期按预估的工作日历计算")
-    paused: bool = Field(description="计时暂停（补正、特别程序）")
-    paused_workdays: int = Field(description="暂停的工作日数")
-    missing_materials: list[str] = Field(description="所缺（或须补正的）材料")
     concluded_on: str | None = Field(description="办结或撤回日期")
     on_time: bool | None = Field(description="按时办结；未办结或撤回时为 null")
     warned_on: str | None = Field(description="最近一次临期提醒日期")
@@ -66,48 +81,28 @@ class ViewItemRead(BaseModel):
     last_actor: str | None = Field(description="最近办理人账号")
     overdue: bool = Field(description="在查看日已超期（在办、未暂停、已过截止日期）")
     near_due: bool = Field(description="在查看日临期")
+    workdays_left: int | None = Field(default=None, description="在办、未暂停且有截止日期时：距截止日期的工作日数"
+                                      "（负数为已超期的工作日数）；否则为 null")
+    acceptance_overdue: bool = Field(default=False, description="已收件逾期：过了受理时限仍未受理也未一次性告知补正")
+    notice_breaches: list[NoticeBreachRead] = Field(default_factory=list, description="违反一次性告知的记录")
+    deficiency_overdue_on: str | None = Field(default=None, description="容缺材料逾期未补齐的记录日期")
+    commitment: ViewCommitmentRead | None = Field(default=None, description="告知承诺受理：核查日期与结果；否则为 null")
 
 
-class PlanSnapshotRead(BaseModel):
-    version: int = Field(description="计划版本")
-    steps: list[PlanStepRead]
-    note: str | None = Field(description="说明")
-    set_at: str = Field(description="编制时刻（ISO 8601）")
+PlanSnapshotRead = read_model("PlanSnapshotRead", PlanSet, without=("case_id",), doc="当前申报计划",
+                              steps=(list[PlanStepRead], PlanSet.model_fields["steps"]),
+                              set_at=(str, Field(description="编制时刻（ISO 8601）")))
+CompletionRead = read_model("CompletionRead", CaseCompleted, without=_SHOWN_ELSEWHERE, doc="办结单（附件8）",
+                            by=(ActorRead, Field(description="办结人")))
+TerminationRead = read_model("TerminationRead", CaseTerminated, without=_SHOWN_ELSEWHERE, doc="终止单（附件10）",
+                             by=(ActorRead, Field(description="终止人")))
+ClosureProposalViewRead = read_model("ClosureProposalViewRead", ClosureProposed, without=("case_id",),
+                                     doc="待另一方确认的办结单或终止单", by=(ActorRead, Field(description="提出人")))
 
 
-class CompletionRead(BaseModel):
-    completed_on: str = Field(description="办结日期")
-    note: str | None = Field(description="说明")
-    materials_returned: bool = Field(description="有关资料已移交申请单位")
-    by: ActorRead
-
-
-class TerminationRead(BaseModel):
-    terminated_on: str = Field(description="终止日期")
-    reason: str = Field(description="终止原因")
-    reason_code: str = Field(description="终止原因分类")
-    by: ActorRead
-
-
-class RaterRead(BaseModel):
-    kind: str = Field(description="applicant_account 申请人账号, recorded_by_agent 代办帮办员代录, system 系统默认")
-    username: str | None = Field(description="评价账号")
-    name: str | None = Field(description="评价人姓名（实名评价）")
-    phone: str | None = Field(description="评价人联系电话")
-    enterprise: str | None = Field(description="统一社会信用代码")
-
-
-class ViewRatingRead(BaseModel):
-    rating_no: int = Field(description="评价序号")
-    level: str = Field(description="满意度")
-    channel: str | None = Field(description="评价渠道；系统默认评价为 null")
-    comment: str | None = Field(description="意见及建议")
-    real_name: bool = Field(description="实名评价")
-    follow_up: bool = Field(description="追评")
-    defaulted: bool = Field(description="系统默认评价")
-    rated_on: str = Field(description="评价日期")
-    bad: bool = Field(description="差评")
-    rater: RaterRead
+RaterRead = read_model("RaterRead", Rater, doc="评价人")
+ViewRatingRead = read_model("ViewRatingRead", RatingGiven, without=("case_id", "request_key"), doc="评价",
+                            rater=(RaterRead, Field(description="评价人")))
 
 
 class FollowUpCallRead(BaseModel):
@@ -119,19 +114,13 @@ class RectificationStepRead(BaseModel):
     action: str = Field(description="整改操作")
     to_state: str = Field(description="操作后的状态")
     on_date: str = Field(description="日期")
-    note: str | None = Field(description="说明")
-    by: str = Field(description="操作人账号")
+    note: str | None = Field(description="说明（内部说明：仅工作人员可见，申请人看到的是 null）")
+    by: str | None = Field(description="操作人账号（申请人看到的是 null）")
 
 
-class ViewRectificationRead(BaseModel):
-    rectification_id: str = Field(description="整改编号")
-    rating_no: int = Field(description="差评的评价序号")
-    level: str = Field(description="满意度")
-    real_name: bool = Field(description="实名差评")
-    opened_on: str = Field(description="开立日期")
-    due_date: str = Field(description="整改期限")
-    workdays: int = Field(description="整改时限（工作日）")
-    department: str = Field(description="开立时的责任部门代码")
+class ViewRectificationRead(read_model("_RectificationOpenedPart", RectificationOpened,
+                                        without=("case_id", "due_date_estimated", "service_point"))):
+    agent: AgentRead = Field(description="责任人")
     departments: list[str] = Field(description="责任部门代码（核实后按所涉事项确定）")
     agent: AgentRead = Field(description="责任人")
     state: str = Field(description="整改状态")
@@ -186,6 +175,9 @@ class CaseViewRead(BaseModel):
     outcome: str | None = Field(description="completed 或 terminated")
     completion: CompletionRead | None = Field(description="办结单")
     termination: TerminationRead | None = Field(description="终止单")
+    amendments: list[AmendmentRead] = Field(default_factory=list, description="申请表的更正记录（更正后的值见 unit、project）")
+    closure_proposal: ClosureProposalViewRead | None = Field(
+        default=None, description="已由一方签署、待另一方确认的办结单或终止单（经双方认可）")
     rating_invited_on: str | None = Field(description="邀请评价时的办结（终止）日期")
     ratings: list[ViewRatingRead] = Field(description="评价（含追评）")
     rectifications: list[ViewRectificationRead] = Field(description="差评整改")
@@ -225,7 +217,7 @@ class CaseListRead(BaseModel):
 
 class HistoryEventRead(BaseModel):
     event_id: str = Field(description="事件编号（同一领域事件恒定）")
-    service: Literal["intake", "coordination", "evaluation"] = Field(description="发布事件的服务")
+    service: ServiceName = Field(description="发布事件的服务")
     position: int = Field(description="在发布服务事件日志中的位置")
     type: str = Field(description="事件类型 <service>.<EventName>")
     schema_version: int = Field(description="数据结构版本")
@@ -236,12 +228,30 @@ class HistoryEventRead(BaseModel):
     data: dict = Field(description="事件数据（见 docs/events.md 中该事件类型的结构）")
 
 
+class ChainBreakRead(BaseModel):
+    service: str = Field(description="服务")
+    position: int = Field(description="该服务事件日志中的位置")
+    reason: str = Field(description="原因")
+
+
 class HistoryRead(BaseModel):
     case_id: str = Field(description="案件编号")
     as_of: str | None = Field(description="查询的时刻；不带 as_of 时为 null")
     case: CaseViewRead = Field(description="该时刻的案件")
     event_count: int = Field(description="至该时刻的事件数")
     events: list[HistoryEventRead] = Field(description="各服务的事件，按时间、服务（intake < coordination < evaluation）、位置排序")
+    verified: bool = Field(description="所示事件是否与各服务事件日志的哈希链相符（未被改动、删除或插入）")
+    breaks: list[ChainBreakRead] = Field(description="不相符之处：服务、位置与原因；verified 为 true 时为空")
+
+
+class ReferenceEventRead(HistoryEventRead):
+    case_id: str = Field(description="'calendar:<年份>'（工作日历）或 'register:<部门代码>'（代办帮办人员登记表）")
+
+
+class ReferenceHistoryRead(BaseModel):
+    event_count: int = Field(description="事件数")
+    events: list[ReferenceEventRead] = Field(
+        description="参考数据（工作日历调休表、代办帮办人员登记报备）的全部变更：谁、何时、为何，按时间排序")
 
 
 # -- figures ---------------------------------------------------------------------------------
@@ -350,6 +360,9 @@ class ScorecardRowRead(BaseModel):
     score: Number | None = Field(description="得分（满分100）；无适用指标时为 null")
     rank: int | None = Field(description="名次；无得分时为 null")
     overdue_items: int = Field(description="超期事项")
+    notice_breaches: int = Field(description="违反一次性告知（期间内再次要求补正、逾期才告知补正）的次数；列示，不计分")
+    deficiency_overdue: int = Field(description="期间内记录的容缺材料逾期未补齐的事项数；列示，不计分")
+    commitments_broken: int = Field(description="期间内核查不实的告知承诺事项数；列示，不计分")
 
 
 class FormulaRead(BaseModel):
@@ -359,11 +372,20 @@ class FormulaRead(BaseModel):
     weights: dict[str, Number] = Field(description="各指标的权重")
 
 
+class LimitsUsedRead(BaseModel):
+    items: int = Field(description="评分所涉事项（目录事项）数")
+    law: int = Field(description="其中时限有法律法规依据的")
+    local: int = Field(description="其中时限依据本地公布的办事指南的")
+    default: int = Field(description="其中未查到法定时限、按事项类型默认时限的")
+    note: str = Field(description="说明")
+
+
 class AssessmentRead(BaseModel):
     period: PeriodRead
     as_of: str = Field(description="基准日")
     formula: FormulaRead
     departments: list[ScorecardRowRead] = Field(description="各部门的评分卡")
+    limits: LimitsUsedRead = Field(description="评分所用时限的来源：多少为默认值")
 
 
 class MonthlyFiguresRead(BaseModel):
@@ -407,3 +429,40 @@ class MonthlyReportRead(BaseModel):
     departments: list[MonthlyDepartmentRead] = Field(description="各部门")
     satisfaction: SatisfactionRead = Field(description="好差评统计")
     assessment: AssessmentRead = Field(description="评分卡")
+
+
+class InboxTodoRead(BaseModel):
+    kind: str = Field(description="application_to_accept 待受理申请, case_to_complete 待办结, item_to_file 待代为申报, "
+                                  "item_due 临期/超期督办, item_to_handle 部门待办事项, form_to_sign 待签署, "
+                                  "correction_to_supply 待补正, deficiency_to_supply 待补齐容缺材料, rating_to_give 待评价, "
+                                  "rectification 差评整改")
+    what: str = Field(description="要做什么（中文）")
+    case_id: str
+    project: str | None = Field(description="项目名称")
+    applicant: str | None = Field(description="申请单位")
+    item_no: int | None
+    item_name: str | None
+    due_date: str | None = Field(description="截止日期")
+    workdays_left: int | None = Field(description="距截止日期的工作日数（负数为已超期）")
+    overdue: bool
+    near_due: bool
+    at: str | None = Field(description="待办产生的时刻或日期（排序：最新在前）")
+    link: str = Field(description="案件页面")
+
+
+class InboxMessageRead(BaseModel):
+    message_id: str
+    kind: str = Field(description="deadline_warning 临期提醒, overdue 超期标记, result 办理结果")
+    text: str
+    on: str = Field(description="日期")
+    case_id: str
+    project: str | None
+    item_no: int | None
+    item_name: str | None
+    link: str
+
+
+class InboxRead(BaseModel):
+    today: str
+    todos: list[InboxTodoRead] = Field(description="待办：最新在前")
+    messages: list[InboxMessageRead] = Field(description="消息：最新在前")

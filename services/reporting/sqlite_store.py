@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS events (
     actor TEXT NOT NULL, on_behalf_of TEXT, channel TEXT, payload TEXT NOT NULL,
     UNIQUE (service, position));
 CREATE INDEX IF NOT EXISTS events_by_subject ON events (subject, sort_key);
+CREATE INDEX IF NOT EXISTS events_by_type ON events (type, sort_key);
 CREATE TABLE IF NOT EXISTS docs (collection TEXT NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL,
     PRIMARY KEY (collection, key));
 """
@@ -84,6 +85,7 @@ class SQLiteReadStore:
         db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA secure_delete=ON")  # a replaced or dropped row leaves no old bytes in the file
         return db
 
     def _reader(self) -> sqlite3.Connection:
@@ -130,6 +132,13 @@ class SQLiteReadStore:
             sql += " AND sort_key <= ?"
             args.append(until_sort_key)
         return [_row(r) for r in self._reader().execute(sql + " ORDER BY sort_key", args)]
+
+    def events_of_type(self, event_type: str) -> list[dict]:
+        return [_row(r) for r in self._reader().execute(f"{_SELECT} WHERE type = ? ORDER BY sort_key", (event_type,))]
+
+    def last_position(self, service: str) -> int:
+        found = self._reader().execute("SELECT MAX(position) FROM events WHERE service = ?", (service,)).fetchone()
+        return found[0] or 0
 
     def all_events(self) -> Iterator[dict]:
         for values in self._reader().execute(f"{_SELECT} ORDER BY service, position"):

@@ -11,8 +11,8 @@ Data model (both adapters):
   published), ``subject`` (the case the event is about: ``case_id``, or the visited case of a follow-up visit),
   ``type``, ``schema_version``, ``occurred_at`` (ISO text as published), ``sort_key`` (text; the
   order of a case's history), ``actor`` (dict), ``on_behalf_of``, ``channel``, ``payload`` (dict).
-  MongoDB: one collection, unique indexes on ``event_id`` and ``(service, position)``, an index on
-  ``(subject, sort_key)``.
+  MongoDB: one collection, unique indexes on ``event_id`` and ``(service, position)``, indexes on
+  ``(subject, sort_key)`` and ``(type, sort_key)``.
 * documents: ``(collection, key) -> dict`` (JSON-plain).  Collections used: ``cases`` (key: case id).
   MongoDB: one collection per name, ``_id`` = key.
 
@@ -52,6 +52,12 @@ class ReadStore(Protocol):
 
     def events_for_case(self, case_id: str, until_sort_key: str | None = None) -> list[dict]:
         """Rows whose ``subject`` is the case, in ``sort_key`` order, up to and including ``until_sort_key``."""
+
+    def events_of_type(self, event_type: str) -> list[dict]:
+        """Rows of one event type (e.g. every calendar change), in ``sort_key`` order."""
+
+    def last_position(self, service: str) -> int:
+        """The highest position of ``service``'s log stored (0: none); events of a service arrive in log order."""
 
     def all_events(self) -> Iterable[dict]:
         """Every event row, ordered by ``(service, position)`` (for exports and comparisons)."""

@@ -13,12 +13,14 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
 from shared.auth.accounts import Account
-from shared.auth.tokens import read_token
+from shared.auth.tokens import read_claims
 from shared.application import CommandContext
 from shared.contracts import Actor, Role
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
+PASSWORD_CHANGE_PATH = "/auth/password"
+MUST_CHANGE_PASSWORD = "须先修改初始密码（或管理员重置的密码）：请用 POST /auth/password 设置新密码后再操作"
 AGENT_ROLES = (Role.window_agent, Role.park_agent, Role.department_agent)
 SERVICE_POINT_ROLES = (Role.window_agent, Role.park_agent)
 
@@ -26,6 +28,7 @@ SERVICE_POINT_ROLES = (Role.window_agent, Role.park_agent)
 @dataclass(frozen=True)
 class Principal:
     account: Account
+    on_behalf_of: str | None = None  # a machine client acts on behalf of its department (its code)
 
     @property
     def actor(self) -> Actor:
@@ -36,7 +39,7 @@ class Principal:
         return self.account.role
 
     def context(self, *, on_behalf_of: str | None = None, channel: str | None = None) -> CommandContext:
-        return CommandContext(actor=self.actor, on_behalf_of=on_behalf_of, channel=channel)
+        return CommandContext(actor=self.actor, on_behalf_of=on_behalf_of or self.on_behalf_of, channel=channel)
 
 
 async def current_principal(request: Request, token: str | None = Depends(oauth2)) -> Principal:
@@ -48,11 +51,28 @@ async def current_principal(request: Request, token: str | None = Depends(oauth2
     if not token:
         raise unauthorized
     auth = request.app.state.auth
-    username = read_token(token, auth.secret)
-    account = auth.accounts.get(username) if username else None
-    if account is None:
-        raise unauthorized
+    claims = read_claims(token, auth.secret)
+    if claims and claims.get("kind") == "client":
+        return _client_principal(request, auth, claims, unauthorized)
+    account = auth.accounts.get(claims["sub"]) if claims else None
+    if account is None or account.disabled or claims.get("ver", 0) != account.version:
+        raise unauthorized  # unknown, disabled, or changed since the token was issued (re-roled, reset)
+    if account.must_change_password and request.url.path != PASSWORD_CHANGE_PATH:
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=MUST_CHANGE_PASSWORD)
     return Principal(account)
+
+
+def _client_principal(request: Request, auth, claims: dict, unauthorized: HTTPException) -> Principal:  # noqa: ANN001
+    """A department system's token: the client must still exist, unrevoked, and the token's scope cover the call
+    (``cases:read`` for reads, ``items:write`` for commands)."""
+    client = auth.accounts.get_client(claims["sub"])
+    if client is None or client.revoked:
+        raise unauthorized
+    scopes = tuple(claims.get("scope", "").split())
+    needed = client.scope_for(request.method)
+    if needed not in scopes or needed not in client.scopes:
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=f"令牌的授权范围不含 {needed}")
+    return Principal(client.account(), on_behalf_of=client.department)
 
 
 def require_roles(*roles: Role) -> Callable[..., Principal]:

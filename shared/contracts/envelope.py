@@ -13,7 +13,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ServiceName = Literal["intake", "coordination", "evaluation"]
+#: The services that publish integration events, upstream first (intake → coordination → evaluation):
+#: the one list of publishers.  ``services/system.py`` declares how each is built and checks against it;
+#: reporting reads histories in this order and replays the logs in it.
+PUBLISHERS: tuple[str, ...] = ("intake", "coordination", "evaluation")
+ServiceName = Literal[PUBLISHERS]  # type: ignore[valid-type]
+ServicePoint = Literal["district", "park"]
+SERVICE_POINT_LABELS: dict[str, str] = {"district": "区政务服务局帮您办窗口",
+                                        "park": "工业园区帮您办服务点（工业园区管委会、区贸易促进会）"}
 
 
 class Role(StrEnum):
@@ -24,6 +31,10 @@ class Role(StrEnum):
     supervisor = "supervisor"
     admin = "admin"
     system = "system"
+
+
+# The service point's own agents (受理, 案件代办帮办员): the district window's and the park point's.
+SERVICE_POINT_ROLE: dict[str, Role] = {"district": Role.window_agent, "park": Role.park_agent}
 
 
 class Channel(StrEnum):

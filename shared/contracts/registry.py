@@ -15,7 +15,9 @@ _REGISTRY: dict[str, type["EventPayload"]] = {}
 
 
 class EventPayload(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Read models are built from these (shared/read_models.py): there a default is a value always
+    # answered, so the response schema lists every field as present.
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_serialization_defaults_required=True)
 
     event_type: ClassVar[str]
     schema_version: ClassVar[int]
@@ -61,11 +63,12 @@ def json_schemas() -> dict[str, Any]:
 
 
 def _load_all() -> None:
+    """Import every contract module beside this one (found by path: importing the package from here would be
+    an import cycle, the package imports this module)."""
     import importlib
+    from pathlib import Path
     import pkgutil
 
-    import shared.contracts as package
-
-    for info in pkgutil.iter_modules(package.__path__):
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if info.name not in {"envelope", "registry"}:
-            importlib.import_module(f"shared.contracts.{info.name}")
+            importlib.import_module(f"{__package__}.{info.name}")

@@ -18,6 +18,9 @@ class Bus(Protocol):
     def subscribe(self, service: str, consumer: str, handler: Handler) -> None:
         """Have ``handler`` called with every event ``service`` publishes."""
 
+    def subscribed(self, consumer: str) -> set[str]:
+        """The services whose events ``consumer`` receives here."""
+
 
 class InProcessBus:
     """Synchronous delivery to subscribers in the same process.
@@ -33,6 +36,9 @@ class InProcessBus:
 
     def subscribe(self, service: str, consumer: str, handler: Handler) -> None:
         self._subscribers.setdefault(service, []).append((consumer, handler))
+
+    def subscribed(self, consumer: str) -> set[str]:
+        return {service for service, subscribers in self._subscribers.items() if any(c == consumer for c, _ in subscribers)}
 
     def publish(self, events: Sequence[IntegrationEvent]) -> None:
         for event in events:

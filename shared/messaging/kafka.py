@@ -11,6 +11,8 @@
 * :meth:`KafkaBus.publish` is synchronous (the relay threads call it) and
   returns only once every event is acknowledged.
 * Consumers: :mod:`shared.messaging.kafka_consumer`, one group per consuming service.
+* Personal data and free text are sealed in every message (``shared.sealing``): the broker's log
+  segments hold tokens; consumers open them as they read.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from shared.contracts import IntegrationEvent
 from shared.messaging.bus import Handler
 from shared.messaging.kafka_consumer import ConsumerWorker
 from shared.messaging.loop import LoopThread
+from shared.sealing import Sealer, sealer_for
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,11 +38,13 @@ log = logging.getLogger(__name__)
 class KafkaBus:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.sealer: Sealer = sealer_for(settings.resolved_cipher_key)
         self.bootstrap = settings.kafka_bootstrap
         self.loop = LoopThread("kafka")
         self._producer: AIOKafkaProducer | None = None
         self._probe: AIOKafkaConsumer | None = None
         self._subscriptions: dict[str, dict[str, Handler]] = {}
+        self._upstreams: dict[str, set[str]] = {}
         self.workers: list[ConsumerWorker] = []
 
     def topic(self, service: str) -> str:
@@ -56,7 +61,7 @@ class KafkaBus:
             copies = 2 if self.settings.test_publish_twice else 1
             pending = []
             for event in events:
-                value = event.model_dump_json().encode()
+                value = self.sealer.seal_event(event).model_dump_json().encode()
                 for _ in range(copies):
                     pending.append(await producer.send(self.topic(event.service), value, key=event.case_id.encode()))
             await asyncio.gather(*pending)
@@ -119,6 +124,10 @@ class KafkaBus:
     # -- consuming -------------------------------------------------------------------------
     def subscribe(self, service: str, consumer: str, handler: Handler) -> None:
         self._subscriptions.setdefault(consumer, {})[self.topic(service)] = handler
+        self._upstreams.setdefault(consumer, set()).add(service)
+
+    def subscribed(self, consumer: str) -> set[str]:
+        return set(self._upstreams.get(consumer, ()))
 
     def start(self) -> None:
         for consumer, handlers in self._subscriptions.items():
@@ -127,8 +136,15 @@ class KafkaBus:
             worker.task = self.loop.submit(worker.run())
 
     def lag(self) -> dict[str, int | None]:
-        """Per consumer group: messages not yet processed and committed (None: not assigned yet)."""
-        return {w.group: self.loop.run(w.lag(), timeout=30) for w in self.workers}
+        """Per consumer group: messages not yet processed and committed (None: not assigned or not answering yet)."""
+        return {w.group: self._lag(w) for w in self.workers}
+
+    def _lag(self, worker: ConsumerWorker) -> int | None:
+        try:
+            return self.loop.run(worker.lag(), timeout=30)
+        except Exception:  # a group joining, a consumer restarting after a failure, the broker away: not known now
+            log.debug("consumer group %s: lag unknown", worker.group, exc_info=True)
+            return None
 
     def stop(self) -> None:
         for worker in self.workers:

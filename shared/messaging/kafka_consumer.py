@@ -73,7 +73,7 @@ class ConsumerWorker:
             for tp, messages in batches.items():
                 handler = self.handlers[tp.topic]
                 for message in messages:
-                    event = IntegrationEvent.model_validate_json(message.value)
+                    event = self.bus.sealer.open_event(IntegrationEvent.model_validate_json(message.value))
                     await asyncio.to_thread(handler, event)  # tracked with its effect
                     self._done[tp] = message.offset + 1
                 await self.commit_done([tp])

@@ -13,6 +13,11 @@ from shared.contracts import Actor, IntegrationEvent, payload_model
 _ENVELOPE_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic", "meta"}
 
 
+def event_id(originator_id: Any, version: int) -> str:
+    """The integration event id of a stored event: the same stored event, the same id."""
+    return str(uuid5(NAMESPACE_URL, f"bangnin:{originator_id}:{version}"))
+
+
 def to_integration_event(service: str, position: int, domain_event: Any) -> IntegrationEvent:
     event_type = f"{service}.{type(domain_event).__name__}"
     model = payload_model(event_type)
@@ -20,7 +25,7 @@ def to_integration_event(service: str, position: int, domain_event: Any) -> Inte
     payload = model.model_validate(raw).model_dump(mode="json")
     meta = domain_event.meta
     return IntegrationEvent(
-        event_id=str(uuid5(NAMESPACE_URL, f"bangnin:{domain_event.originator_id}:{domain_event.originator_version}")),
+        event_id=event_id(domain_event.originator_id, domain_event.originator_version),
         type=event_type,
         schema_version=model.schema_version,
         case_id=meta["case_id"],

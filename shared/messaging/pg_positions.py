@@ -42,6 +42,8 @@ class PostgresPositionStore:
             self._execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             self._execute(f'CREATE TABLE IF NOT EXISTS "{schema}".relay_position '
                           "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
+            self._execute(f'CREATE TABLE IF NOT EXISTS "{schema}".relay_head '
+                          "(name TEXT PRIMARY KEY, position BIGINT NOT NULL, hash TEXT NOT NULL)")
             self._ready.add(schema)
         return f'"{schema}".relay_position'
 
@@ -52,6 +54,18 @@ class PostgresPositionStore:
     def set(self, name: str, position: int) -> None:
         self._execute(f"INSERT INTO {self._table(name)} (name, position) VALUES (%s, %s) "
                       "ON CONFLICT (name) DO UPDATE SET position = excluded.position", (name, position))
+
+    def get_head(self, name: str) -> tuple[int, str] | None:
+        """The head of the service's hash chain the relay has published (see ``shared.record``)."""
+        table = self._table(name).replace("relay_position", "relay_head")
+        rows = self._execute(f"SELECT position, hash FROM {table} WHERE name = %s", (name,))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def set_head(self, name: str, position: int, hash: str) -> None:
+        table = self._table(name).replace("relay_position", "relay_head")
+        self._execute(f"INSERT INTO {table} AS h (name, position, hash) VALUES (%s, %s, %s) "
+                      "ON CONFLICT (name) DO UPDATE SET position = excluded.position, hash = excluded.hash "
+                      "WHERE excluded.position >= h.position", (name, position, hash))
 
     def close(self) -> None:
         with self._lock:

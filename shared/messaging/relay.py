@@ -18,16 +18,24 @@ log = logging.getLogger(__name__)
 class PositionStore(Protocol):
     def get(self, name: str) -> int: ...
     def set(self, name: str, position: int) -> None: ...
+    def get_head(self, name: str) -> tuple[int, str] | None: ...
+    def set_head(self, name: str, position: int, hash: str) -> None: ...
 
 
 class SQLitePositionStore:
-    """Relay positions in a small SQLite file beside the event stores."""
+    """Relay positions in a small SQLite file beside the event stores.
+
+    Beside each position, the head of the service's hash chain the relay has published (``relay_head``):
+    a record of the chain kept outside the service's own store, so a removed tail is seen by
+    ``bangnin verify`` (heads only move forward).
+    """
 
     def __init__(self, path: Path) -> None:
         self._path = str(path)
         self._lock = threading.Lock()
         with self._connect() as db:
             db.execute("CREATE TABLE IF NOT EXISTS relay_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS relay_head (name TEXT PRIMARY KEY, position INTEGER NOT NULL, hash TEXT NOT NULL)")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._path, timeout=10)
@@ -43,6 +51,21 @@ class SQLitePositionStore:
                 "INSERT INTO relay_position (name, position) VALUES (?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET position = excluded.position",
                 (name, position),
+            )
+
+
+    def get_head(self, name: str) -> tuple[int, str] | None:
+        with self._lock, self._connect() as db:
+            row = db.execute("SELECT position, hash FROM relay_head WHERE name = ?", (name,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def set_head(self, name: str, position: int, hash: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT INTO relay_head (name, position, hash) VALUES (?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET position = excluded.position, hash = excluded.hash "
+                "WHERE excluded.position >= relay_head.position",
+                (name, position, hash),
             )
 
 
@@ -73,7 +96,14 @@ class OutboxRelay:
                 return 0
             self.bus.publish(events)
             self.positions.set(self.name, events[-1].position)
+            self._record_head(events[-1].position)
             return len(events)
+
+    def _record_head(self, position: int) -> None:
+        chain_hash = getattr(self.app.recorder, "chain_hash", None)  # a chained recorder (shared.record)
+        link = chain_hash(position) if chain_hash else None
+        if link:
+            self.positions.set_head(self.name, position, link)
 
     def drain(self) -> int:
         total = 0

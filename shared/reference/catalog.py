@@ -41,7 +41,19 @@ class ServicePoint(_Frozen):
     code: str
     name: str
     department: str
+    partners: tuple[str, ...] = ()  # departments sharing the point's responsibility (seed 一(二)4: 区贸易促进会)
     scope: str = ""
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The departments whose agents serve at this point: its own first, then its partners."""
+        return (self.department, *self.partners)
+
+
+# Where an item's time limits come from: ``law`` a law, administrative regulation or ministerial rule (named with
+# its article in ``limits_basis``), ``local`` a published local 办事指南 or government document, ``default`` the
+# project's default for the item type (nothing found; ``limits_basis`` says what the default rests on).
+LimitsSource = Literal["law", "local", "default"]
 
 
 class CatalogItem(_Frozen):
@@ -53,7 +65,8 @@ class CatalogItem(_Frozen):
     since_version: int = Field(ge=1)
     statutory_days: int = Field(gt=0)
     promised_days: int = Field(gt=0)
-    limits_source: Literal["default", "published"]
+    limits_source: LimitsSource
+    limits_basis: str  # the law or regulation and its article; for a default, where the default comes from
     former_names: tuple[str, ...] = ()
 
 
@@ -88,6 +101,7 @@ class CatalogVersion(_Frozen):
 class _Limits(_Frozen):
     statutory_days: int = Field(gt=0)
     promised_days: int = Field(gt=0)
+    basis: str
 
 
 class _RawItem(_Frozen):
@@ -99,7 +113,8 @@ class _RawItem(_Frozen):
     since_version: int
     statutory_days: int | None = None
     promised_days: int | None = None
-    limits_source: Literal["default", "published"] = "default"
+    limits_source: LimitsSource = "default"
+    limits_basis: str | None = None
     former_names: tuple[str, ...] = ()
 
 
@@ -157,7 +172,6 @@ class Catalog:
 
     def service_point(self, code: str) -> ServicePoint:
         return self._points[code]
-
     def agents_for(self, item_no: int) -> list[Agent]:
         return [a for a in self.agents if item_no in a.items]
 
@@ -169,10 +183,14 @@ class Catalog:
 
 def _complete(raw: _RawItem, f: _File) -> CatalogItem:
     data = raw.model_dump()
-    if raw.statutory_days is None or raw.promised_days is None:
-        if raw.limits_source == "published":
-            raise CatalogError(f"事项{raw.item_no}标为 published，但未填写法定时限和承诺时限")
-        data.update(f.limit_defaults[raw.item_type].model_dump())
+    if raw.limits_source == "default":
+        if raw.statutory_days is not None or raw.promised_days is not None or raw.limits_basis:
+            raise CatalogError(f"事项{raw.item_no}标为 default，不应填写时限或依据（填写时标为 law 或 local）")
+        default = f.limit_defaults[raw.item_type]
+        data.update(statutory_days=default.statutory_days, promised_days=default.promised_days,
+                    limits_basis=f"未查到该事项的法定时限，按{raw.item_type}默认：{default.basis}")
+    elif raw.statutory_days is None or raw.promised_days is None or not raw.limits_basis:
+        raise CatalogError(f"事项{raw.item_no}标为 {raw.limits_source}，须填写法定时限、承诺时限和依据（limits_basis）")
     return CatalogItem(**data)
 
 
@@ -203,7 +221,7 @@ def _check(c: Catalog, raw: _File) -> None:
         if a.department not in c._depts:
             problems.append(f"代办人员{a.name}的部门 {a.department} 不存在")
         problems += [f"代办人员{a.name}负责的事项{n}不存在" for n in a.items if n not in c._items]
-    problems += [f"服务点{p.code}的部门 {p.department} 不存在" for p in c.service_points if p.department not in c._depts]
+    problems += [f"服务点{p.code}的部门 {d} 不存在" for p in c.service_points for d in p.departments if d not in c._depts]
     if problems:
         raise CatalogError(f"目录文件 {c.source} 有误：\n- " + "\n- ".join(problems))
 

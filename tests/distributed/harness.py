@@ -141,34 +141,32 @@ class RemoteRuntime:
         return self._local_runtime().calendar
 
     @property
-    def calendar_overrides_path(self) -> Path:
-        """The coordination process keeps the override table (in its data folder)."""
-        return self.deployment.workdir / "coordination" / "calendar_overrides.yaml"
-
-    @property
     def services(self) -> SimpleNamespace:
         """Each service's application on its own PostgreSQL store, opened in the test process."""
         return self._local_runtime().services
 
     def _local_runtime(self):  # noqa: ANN202
         if self._local is None:
-            from services.runtime import Runtime, importlib
+            from services.adapters import Adapters
+            from services.reporting.mongo_store import MongoReadStore
+            from services.runtime import Runtime
             from shared.messaging.bus import InProcessBus
+            from shared.messaging.pg_positions import PostgresPositionStore
             from shared.settings import Settings
 
             env = {k.removeprefix("BANGNIN_").lower(): v for k, v in self.deployment.env.items()
-                   if k.startswith("BANGNIN_") and k != "BANGNIN_LOG_LEVEL"}
+                   if k.startswith("BANGNIN_") and k not in ("BANGNIN_LOG_LEVEL", "BANGNIN_WEB_API_URLS")}
             settings = Settings(**env, data_dir=Path(tempfile.mkdtemp(dir=self.deployment.workdir)))
-            runtime = Runtime(settings=settings, clock=self.transport.clock, bus=InProcessBus())
-            for name in self.deployment.services:
-                importlib.import_module(f"services.{name}.wiring").wire(runtime)
-            self._local = runtime
+            # The stores of the deployment, read from here; an in-process bus nobody publishes to (not started).
+            positions = PostgresPositionStore(settings.postgres_dsn)
+            adapters = Adapters(bus=InProcessBus(), positions=positions, read_store=lambda: MongoReadStore(settings),
+                                closers=[positions.close])
+            self._local = Runtime(settings, self.transport.clock, adapters, self.deployment.services)
         return self._local
 
     def close(self) -> None:
         if self._local is not None:
-            for close in reversed(self._local.closers):
-                close()
+            self._local.stop()
 
 
 class RemoteSettings:

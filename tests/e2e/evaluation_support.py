@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support import ApiClient, open_case
+from tests.support import ApiClient, confirm_closure, open_case
 
 
 def conclude_case(api: ApiClient, *, applicant: str = "applicant", items: list[int] | None = None,
@@ -17,6 +17,7 @@ def conclude_case(api: ApiClient, *, applicant: str = "applicant", items: list[i
             assert r.status_code == 200, r.text
     r = api.post(f"/coordination/cases/{case_id}/completion", agent, json={"materials_returned": True, "note": "办结"})
     assert r.status_code == 200, r.text
+    confirm_closure(api, case_id, applicant)
     api.settle()
     return case_id
 
@@ -27,6 +28,7 @@ def terminate_case(api: ApiClient, *, applicant: str = "applicant", in_park: boo
     r = api.post(f"/coordination/cases/{case_id}/termination", agent,
                  json={"reason": "项目不具备办理条件", "reason_code": "conditions_not_met"})
     assert r.status_code == 200, r.text
+    confirm_closure(api, case_id, applicant)
     api.settle()
     return case_id
 

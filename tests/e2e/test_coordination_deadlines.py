@@ -60,15 +60,17 @@ def test_2027_is_estimated_until_an_administrator_enters_it(api, clock):
     # 12-25, 28, 29, 30, 31, then 2027 guessed Monday–Friday: 01-01, 04, 05, 06, 07
     assert r["item"]["due_date"] == "2027-01-07" and r["item"]["due_date_estimated"] is True
 
-    body = {"overrides": {"2027-01-01": "holiday"}, "announced": True}
+    body = {"overrides": {"2027-01-01": "holiday"}, "announced": True, "reason": "国务院办公厅2027年节假日安排"}
     assert api.put("/coordination/calendar/overrides/2027", "window_agent", json=body).status_code == 403
-    bad = api.put("/coordination/calendar/overrides/2027", "admin", json={"overrides": {"2027-01-01": "rest"}})
+    bad = api.put("/coordination/calendar/overrides/2027", "admin", json={**body, "overrides": {"2027-01-01": "rest"}})
     assert bad.status_code == 422 and "overrides" in bad.text
-    bad = api.put("/coordination/calendar/overrides/2027", "admin", json={"overrides": {"2028-01-03": "holiday"}})
+    bad = api.put("/coordination/calendar/overrides/2027", "admin", json={**body, "overrides": {"2028-01-03": "holiday"}})
     assert bad.status_code == 422
+    bad = api.put("/coordination/calendar/overrides/2027", "admin", json={"overrides": {"2027-01-01": "holiday"}})
+    assert bad.status_code == 422 and "reason" in bad.text
     r = api.put("/coordination/calendar/overrides/2027", "admin", json=body)
     assert r.status_code == 200 and r.json()["estimated"] is False and r.json()["holidays_on_weekdays"] == ["2027-01-01"]
-    assert api.runtime.calendar_overrides_path.exists()
+    assert [c["reason"] for c in r.json()["changes"]] == ["国务院办公厅2027年节假日安排"]
 
     view = item(case(api, case_id), 7)
     assert view["due_date"] == "2027-01-08" and view["due_date_estimated"] is False

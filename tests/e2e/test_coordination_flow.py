@@ -4,7 +4,7 @@ National Day holiday, a cross-level request, a joint review, completion; a secon
 from __future__ import annotations
 
 from tests.e2e.coordination_support import act, case, events, item, on
-from tests.support import open_case
+from tests.support import confirm_closure, open_case
 
 ITEMS = [2, 7, 10, 22, 24]  # fgw, zrzy, zjj, yjgl (no agent in 附件11), sthj
 
@@ -101,8 +101,12 @@ def test_a_case_from_acceptance_to_completion(api, clock):
 
     r = api.post(f"/coordination/cases/{case_id}/completion", "window_agent", json={"materials_returned": False})
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "materials_returned"
-    r = api.post(f"/coordination/cases/{case_id}/completion", "window_agent", json={"materials_returned": True, "note": "资料已移交"})
-    assert r.status_code == 200 and r.json()["status"] == "completed"
+    returned = ["投资项目备案证明", "建设用地规划许可证", "建设工程规划许可证"]
+    r = api.post(f"/coordination/cases/{case_id}/completion", "window_agent", json={"materials_returned": returned, "note": "资料已移交"})
+    assert r.status_code == 200 and r.json()["status"] == "awaiting_confirmation", r.text
+    assert r.json()["closure_proposal"]["returned_materials"] == returned
+    assert not events(api, case_id=case_id, type_="coordination.CaseCompleted")  # 经双方认可: not yet
+    assert confirm_closure(api, case_id)["closure"]["returned_materials"] == returned
     done = events(api, case_id=case_id, type_="coordination.CaseCompleted")
     assert len(done) == 1 and done[0].payload["completed_on"] == "2026-10-14"
     outcomes = {i["item_no"]: (i["outcome"], i["on_time"]) for i in done[0].payload["items"]}
@@ -120,7 +124,8 @@ def test_a_case_terminated(api, clock):
     assert r.status_code == 403
     r = api.post(f"/coordination/cases/{case_id}/termination", "park_agent",
                  json={"reason": "申报材料弄虚作假", "reason_code": "falsified_materials"})
-    assert r.status_code == 200 and r.json()["status"] == "terminated"
+    assert r.status_code == 200 and r.json()["status"] == "awaiting_confirmation"
+    assert confirm_closure(api, case_id, "applicant2")["status"] == "terminated"
     assert api.post(f"/coordination/cases/{case_id}/termination", "park_agent",
                     json={"reason": "x", "reason_code": "nonsense"}).status_code == 422
     act(api, case_id, 7, "accept", "dept_zrzy", expect=409)
@@ -142,13 +147,18 @@ def test_the_acceptance_event_delivered_twice_opens_one_case(api):
     assert [c["case_id"] for c in coordination.case_summaries()].count(case_id) == 1
 
 
-def test_case_agent_reassignment_and_visibility(api):
-    case_id = open_case(api, in_park=False, items=[2, 24])
-    r = api.post(f"/coordination/cases/{case_id}/reassignment", "supervisor", json={"username": "park_agent", "reason": "工作调整"})
-    assert r.status_code == 200 and r.json()["case_agent"]["username"] == "park_agent"
+def test_case_agent_reassignment_stays_within_the_service_point_and_visibility(api):
+    """属地服务 (seed 三(一)) and 代办人无转委托权 (附件5): a case moves only to another agent of its own service
+    point; at the park that includes 区贸易促进会 (seed 一(二)4: 工业园区管委会和区贸易促进会承担园区内的投资项目代办帮办职责)."""
+    case_id = open_case(api, in_park=True, items=[2, 24])
+    r = api.post(f"/coordination/cases/{case_id}/reassignment", "supervisor", json={"username": "cpit_agent", "reason": "工作调整"})
+    assert r.status_code == 200 and r.json()["case_agent"]["username"] == "cpit_agent", r.text
+    assert r.json()["case_agent"]["department"] == "cpit"
+    r = api.post(f"/coordination/cases/{case_id}/reassignment", "supervisor", json={"username": "window_agent", "reason": "x"})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "username" and "属地服务" in r.text, r.text
     assert api.post(f"/coordination/cases/{case_id}/reassignment", "supervisor",
                     json={"username": "dept_fgw", "reason": "x"}).status_code == 422
-    r = api.post(f"/coordination/cases/{case_id}/notifications", "window_agent", json={"items": [{"item_no": 2, "requirements": ["a"]}]})
+    r = api.post(f"/coordination/cases/{case_id}/notifications", "park_agent", json={"items": [{"item_no": 2, "requirements": ["a"]}]})
     assert r.status_code == 403
     assert len(events(api, case_id=case_id, type_="coordination.CaseAgentReassigned")) == 1
     assert api.get(f"/coordination/cases/{case_id}", "dept_zjj").status_code == 403

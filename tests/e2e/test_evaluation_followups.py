@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
+from openpyxl import load_workbook
 import pytest
 
+from shared.office import workbook_to_pdf
 from shared.settings import Settings
 from tests.e2e.evaluation_support import conclude_case, rate, terminate_case
+from tests.printing import need_office, page_count, page_text
 
 LEVELS = ["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"]
 
@@ -70,6 +75,43 @@ def test_export_in_both_code_lists_for_all_five_levels(api):
     r = api.get("/evaluation/ratings/export?code_list=iso", "supervisor")
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "code_list"
     assert api.get("/evaluation/ratings/export?code_list=gbt39046", "applicant").status_code == 403
+
+
+def test_export_as_a_workbook_formatted_and_printed_on_one_page(api, tmp_path):
+    for n, level in enumerate(LEVELS):
+        case_id = conclude_case(api, items=[2])
+        assert rate(api, case_id, level, comment="办事人员态度很好，材料一次讲清" * (3 if n == 0 else 1)).status_code == 201
+    r = api.get("/evaluation/ratings/export", "supervisor",
+                params={"code_list": "haochaping", "format": "xlsx", "period_start": "2026-09-01"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="bangnin-ratings-haochaping-2026-09-01-all.xlsx"' in r.headers["content-disposition"]
+    wb = load_workbook(BytesIO(r.content))
+    assert wb.sheetnames == ["说明", "评价明细"]
+    notes = {row[0]: row[1] for row in wb["说明"].iter_rows(min_row=2, values_only=True)}
+    assert notes["评价日期起"].date().isoformat() == "2026-09-01" and notes["评价日期止"] == "不限"
+    assert notes["代码 1"] == "非常不满意" and "好差评" in notes["代码表"]
+    sheet = wb["评价明细"]
+    assert sheet.freeze_panes == "B3" and sheet.print_title_rows == "$1:$2"
+    assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth) == ("landscape", 1)
+    header = {c.value.replace("\n", ""): c.column_letter for c in sheet[2]}
+    rows = list(range(3, sheet.max_row + 1))
+    assert len(rows) == 5
+    for row in rows:
+        assert sheet[f"{header['评价日期']}{row}"].is_date and sheet[f"{header['评价日期']}{row}"].number_format == "yyyy-mm-dd"
+        assert sheet[f"{header['等级代码']}{row}"].number_format == "0"
+    codes = {sheet[f"{header['满意度']}{row}"].value: sheet[f"{header['等级代码']}{row}"].value for row in rows}
+    assert codes == {"非常满意": 5, "满意": 4, "基本满意": 3, "不满意": 2, "非常不满意": 1}
+    comment = next(row for row in rows if len(sheet[f"{header['意见及建议']}{row}"].value) > 40)
+    assert sheet[f"{header['意见及建议']}{comment}"].alignment.wrap_text
+    assert sheet.row_dimensions[comment].height >= 30  # tall enough for the wrapped comment
+
+    need_office()
+    pdf = workbook_to_pdf(r.content)
+    (tmp_path / "ratings.pdf").write_bytes(pdf)  # to look at: pdftoppm -png …/ratings.pdf
+    assert page_count(pdf) == 2  # 说明 and 评价明细, one page each
+    table = page_text(pdf, 2)
+    assert "好差评评价明细" in table and "非常不满意" in table and "第 2 页，共 2 页" in table
 
 
 def test_export_period_in_another_format_is_a_422_naming_it_in_chinese(api):

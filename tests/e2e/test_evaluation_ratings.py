@@ -58,13 +58,16 @@ def test_bad_input_and_channels(api):
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "channel"
     r = rate(api, case_id, "satisfied", as_="park_agent", channel="portal")
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "channel"
-    # an agent records a written form on behalf: anonymous without a name, real-name with one
-    anon = rate(api, case_id, "satisfied", as_="park_agent", channel="written")
-    assert anon.status_code == 201 and anon.json()["real_name"] is False
-    named = rate(api, case_id, "very_satisfied", as_="park_agent", channel="phone",
+    # the case agent (park_agent, who accepted it) may not key in a rating of its own case
+    assert rate(api, case_id, "satisfied", as_="park_agent", channel="written", signed_on="2026-09-21").status_code == 403
+    # a supervisor records a written form on behalf: anonymous without a name, real-name with one
+    anon = rate(api, case_id, "satisfied", as_="supervisor", channel="written", signed_on="2026-09-21")
+    assert anon.status_code == 201 and anon.json()["real_name"] is False and anon.json()["keyed_in"] is True
+    named = rate(api, case_id, "very_satisfied", as_="supervisor", channel="phone", signed_on="2026-09-21",
                  rater={"name": "李晓明", "phone": "15714730770"})
     assert named.status_code == 201 and named.json()["real_name"] is True
-    assert named.json()["rater"]["phone"] == "15714730770"  # the service point makes the follow-up calls
+    assert api.get(f"/evaluation/cases/{case_id}", "park_agent").json()["ratings"][-1]["rater"]["phone"] == \
+        "15714730770"  # the service point makes the follow-up calls
     assert rate(api, case_id, "satisfied", as_="window_agent", channel="phone").status_code == 404
 
 

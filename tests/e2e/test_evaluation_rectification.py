@@ -87,7 +87,7 @@ def test_rectification_goes_overdue_on_the_calendar_once(api, clock):
 
 def test_invalid_bad_rating_review(api):
     case_id = conclude_case(api)
-    rect_id = rate(api, case_id, "very_dissatisfied", as_="park_agent", channel="phone",
+    rect_id = rate(api, case_id, "very_dissatisfied", as_="supervisor", channel="phone", signed_on="2026-09-21",
                    comment="（匿名来电）与本项目无关的投诉").json()["rectification_id"]
     x = api.get(f"/evaluation/rectifications/{rect_id}", "park_agent").json()
     assert x["real_name"] is False

@@ -134,7 +134,7 @@ def test_case_list_filters(api, clock):
     ("/reporting/workloads", {"from": "2026-09-01T10:00"}, "from"),  # a moment, not a date (was an English message)
     ("/reporting/monthly-reports/2026-9", {}, "month"),
     ("/reporting/monthly-reports/2027-01", {}, "month"),
-    ("/reporting/monthly-reports/2026-09", {"format": "pdf"}, "format"),
+    ("/reporting/monthly-reports/2026-09", {"format": "docx"}, "format"),
 ])
 def test_bad_input_is_a_422_naming_the_field_in_chinese(api, path, params, field):
     r = api.get(path, "supervisor", params=params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import re
 
 from openpyxl import load_workbook
@@ -9,7 +10,8 @@ from openpyxl import load_workbook
 from services.cli import main
 from services.reporting.projector import CASES
 from services.reporting.sqlite_store import SQLiteReadStore
-from tests.support import open_case
+from tests.printing import need_office, page_count, page_text
+from tests.support import confirm_closure, open_case
 
 
 def dump(data_dir) -> dict:
@@ -28,6 +30,7 @@ def test_rebuild_reproduces_the_live_read_models(api_factory, data_dir, clock, c
             assert api.post(f"/coordination/cases/{case_id}/items/2/actions", "dept_fgw", json={"action": action}).status_code == 200
         assert api.post(f"/coordination/cases/{case_id}/termination", "park_agent",
                         json={"reason": "项目调整", "reason_code": "applicant_request"}).status_code == 200
+        confirm_closure(api, case_id)
         api.settle()
         assert api.post(f"/evaluation/cases/{case_id}/rating", "applicant",
                         json={"level": "dissatisfied", "channel": "mobile", "comment": "太慢"}).status_code == 201
@@ -52,7 +55,28 @@ def test_report_monthly_writes_the_workbook_and_says_where(api_factory, data_dir
     out = capsys.readouterr().out
     path = re.search(r"已写入：(\S+\.xlsx)", out).group(1)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["说明", "部门月报", "好差评", "考核评分"]
+    assert wb.sheetnames == ["说明", "部门月报", "工作进展", "好差评", "考核评分", "图表"]
     assert "2026-09" in wb["说明"]["A1"].value
     assert main(["report", "monthly", "2026-9", "--data-dir", str(data_dir)]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
+
+
+def test_report_monthly_as_pdf_prints_the_workbook(api_factory, data_dir, capsys):
+    need_office()
+    with api_factory() as api:
+        open_case(api, items=[2])
+    assert main(["report", "monthly", "2026-09", "--format", "pdf", "--data-dir", str(data_dir)]) == 0
+    path = Path(re.search(r"已写入：(\S+\.pdf)", capsys.readouterr().out).group(1))
+    assert path.name == "bangnin-monthly-2026-09.pdf"
+    pdf = path.read_bytes()
+    assert page_count(pdf) == 6
+    first = page_text(pdf, 1)  # the command reads the real date: September is over, the report is final
+    assert "正式月报：应于 2026-10-15 前报送" in first and "第 1 页，共 6 页" in first
+
+
+def test_report_monthly_as_pdf_without_libreoffice_says_so(api_factory, data_dir, capsys, monkeypatch):
+    with api_factory() as api:
+        open_case(api, items=[2])
+    monkeypatch.setattr("shared.office.soffice", lambda: None)
+    assert main(["report", "monthly", "2026-09", "--format", "pdf", "--data-dir", str(data_dir)]) == 1
+    assert "LibreOffice" in capsys.readouterr().err

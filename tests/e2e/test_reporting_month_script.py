@@ -18,7 +18,7 @@ from statistics import mean
 
 from shared.clock import CHINA
 from shared.reference import load_catalog
-from tests.support import open_case
+from tests.support import confirm_closure, open_case
 
 START, END, TODAY = date(2026, 11, 2), date(2026, 11, 30), date(2026, 12, 2)
 DEFAULT_RUN = date(2026, 11, 25)  # the one day scheduled checks run (default ratings after 7 days)
@@ -195,12 +195,14 @@ class Month:
             r = api.post(f"/coordination/cases/{case.case_id}/termination", case.agent,
                          json={"reason": "项目不具备办理条件", "reason_code": "conditions_not_met"})
         assert r.status_code == 200, r.text
+        confirm_closure(api, case.case_id, case.applicant)  # the applicant's side, the same day
 
     def _give(self, api, case: Case, rating: Rating) -> None:
         body = {"level": rating.level, "channel": rating.channel, "comment": "追评：材料已全部返还" if rating.follow_up else "评价"}
         who = case.applicant
-        if rating.channel in ("written", "phone"):
-            who = case.agent
+        if rating.channel in ("written", "phone"):  # keyed in (代录) from the paper or the call, by the
+            who = "supervisor"  # office: the case's own agent may not key a rating of their own case
+            body["signed_on"] = rating.rated_on.isoformat()
             body["rater"] = {"name": "赵敏", "phone": "13904730001"} if rating.real_name else None
             if body["rater"] is None:
                 del body["rater"]

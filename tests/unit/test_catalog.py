@@ -49,11 +49,17 @@ def test_errata_decisions_are_in_the_data():
     assert any("39" in e.issue for e in c.errata)
 
 
-def test_time_limits_are_marked_as_defaults():
+def test_every_time_limit_names_its_source_and_basis():
+    """Issue 11: every 行政许可 defaulted to 20/10 working days; some are wrong in law.  A limit found in a law
+    is marked ``law`` with the law and article; every other keeps the type's default and says so."""
     c = load_catalog()
-    assert all(i.limits_source == "default" for i in c.items)
-    licence = c.item(10)
-    assert (licence.statutory_days, licence.promised_days) == (20, 10)
+    assert all(i.limits_source in ("law", "local", "default") and i.limits_basis for i in c.items)
+    licence = c.item(10)  # 建筑法 第八条: 七日内颁发施工许可证
+    assert (licence.statutory_days, licence.limits_source) == (7, "law") and "建筑法" in licence.limits_basis
+    assert "第八条" in licence.limits_basis
+    assert (c.item(32).statutory_days, c.item(32).limits_source) == (15, "law")  # 社会保险法 第五十七条
+    assert {c.item(n).statutory_days for n in (27, 31, 34)} == {3}  # 市场主体登记管理条例 第十九条
+    assert c.item(7).limits_source == "default" and c.item(7).limits_basis.startswith("未查到该事项的法定时限")
     assert all(0 < i.promised_days <= i.statutory_days for i in c.items)
 
 
@@ -61,11 +67,13 @@ def test_departments_and_service_points():
     c = load_catalog()
     codes = {d.code for d in c.departments}
     assert codes == {"fgw", "zrzy", "zjj", "zjj_jt", "zwfw", "nmsw", "gxj", "yjgl", "sthj", "rfb",
-                     "scjg", "rsj", "gyyq"}
+                     "scjg", "rsj", "gyyq", "cpit"}
     assert c.department("zrzy").name == "乌海市自然资源局海南区分局"
-    assert c.department("gyyq").approving is False
+    assert c.department("gyyq").approving is False and c.department("cpit").approving is False
     assert c.service_point("district").department == "zwfw"
     assert c.service_point("park").department == "gyyq"
+    # seed 一(二)4: 工业园区管委会和区贸易促进会承担园区内的投资项目代办帮办职责
+    assert c.service_point("park").departments == ("gyyq", "cpit") and c.department("cpit").name == "区贸易促进会"
     with pytest.raises(KeyError):
         c.department("nope")
 
@@ -124,13 +132,14 @@ def test_grown_catalog_loads_and_env_var_is_honoured(tmp_path, monkeypatch):
     data["versions"].append({"version": 3, "title": "第三批"})
     data["items"].append({"item_no": 35, "name": "测试新增事项", "department": "fgw",
                           "item_type": "行政许可", "stage": 1, "since_version": 3,
-                          "statutory_days": 15, "promised_days": 5, "limits_source": "published"})
+                          "statutory_days": 15, "promised_days": 5, "limits_source": "local",
+                          "limits_basis": "某区政务服务网公布的办事指南"})
     path = _write(tmp_path, data)
     monkeypatch.setenv("BANGNIN_CATALOG_FILE", str(path))
     clear_catalog_cache()
     try:
         c = load_catalog()
-        assert c.version == 3 and c.item(35).limits_source == "published"
+        assert c.version == 3 and c.item(35).limits_source == "local"
         assert len(c.items_as_of(2)) == 34 and c.unserved_items()[-1].item_no == 35
     finally:
         monkeypatch.delenv("BANGNIN_CATALOG_FILE")

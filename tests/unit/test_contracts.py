@@ -10,11 +10,10 @@ from pathlib import Path
 
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 
-from services.runtime import SERVICE_MODULES
+from shared.contracts import PUBLISHERS, all_contracts
 from services.schemas import contract_document, markdown_index
-from shared.contracts import all_contracts
 
-WRITERS = [name for name in SERVICE_MODULES if name != "reporting"]
+WRITERS = list(PUBLISHERS)
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 

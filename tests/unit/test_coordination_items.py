@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from shared.errors import Conflict, Invalid
+from shared.errors import Conflict, Forbidden, Invalid
 from shared.workcalendar import WorkCalendar
 from services.coordination import items as sm
 from services.coordination.domain import Case
@@ -18,14 +18,14 @@ CAL = WorkCalendar()
 def new_case() -> Case:
     item = {"item_no": 7, "name": "用地预审", "department": "zrzy", "stage": 1, "promised_days": 10,
             "statutory_days": 20, "assignees": [], "assignee_gap": True, "assignee_gap_reason": "x"}
-    return Case(case_id="BN1", service_point="district", case_agent={"username": "window_agent"},
+    return Case.open(case_id="BN1", service_point="district", case_agent={"username": "window_agent"},
                 applicant={"name": "A", "credit_code": None}, project={"name": "P", "code": None}, unit_name="A",
                 channel="portal", items=[item], opened_on="2026-09-21", delegation_no=1, meta=META)
 
 
 def run(case: Case, action: str, day: dt.date, **kw) -> None:
     case.act(7, action, note=kw.get("note"), missing_materials=kw.get("missing", []), until=kw.get("until"),
-             today=day, calendar=CAL, meta=META)
+             today=day, calendar=CAL, acceptance_workdays=5, meta=META)
 
 
 @pytest.mark.parametrize("action", ["accept", "approve", "correction_done", "end_special_procedure"])
@@ -85,12 +85,21 @@ def test_retry_records_nothing_new_and_deficiency_needs_materials():
     assert e.value.field == "until"
 
 
-def test_completion_lists_unfinished_items_and_termination_closes():
-    c = new_case()
+def test_completion_lists_unfinished_items_and_termination_needs_both_sides():
+    c, day = new_case(), dt.date(2026, 9, 22)
     with pytest.raises(Conflict) as e:
-        c.complete(None, dt.date(2026, 9, 22), CAL, META)
+        c.propose_closure("completion", "agent", today=day, meta=META)
     assert "7（用地预审，待申报）" in e.value.message
-    assert c.terminate("不具备办理条件", "conditions_not_met", dt.date(2026, 9, 22), META)
-    assert c.terminate("again", "other", dt.date(2026, 9, 22), META) is False
-    with pytest.raises(Conflict):
+    assert c.propose_closure("termination", "agent", reason="不具备办理条件", reason_code="conditions_not_met", today=day, meta=META)
+    assert c.status == "awaiting_confirmation"
+    assert not c.propose_closure("termination", "agent", reason="不具备办理条件", reason_code="conditions_not_met",
+                                 today=day, meta=META)  # a retry
+    with pytest.raises(Conflict):  # a different proposal while one waits
+        c.propose_closure("termination", "agent", reason="again", reason_code="other", today=day, meta=META)
+    with pytest.raises(Conflict):  # the items wait too
         run(c, "file", dt.date(2026, 9, 23))
+    with pytest.raises(Forbidden):  # 经双方认可: not the side that signed
+        c.confirm_closure("agent", "online", today=day, calendar=CAL, meta=META)
+    assert c.confirm_closure("applicant", "online", today=day, calendar=CAL, meta=META)
+    assert c.status == "terminated" and c.closure["confirmation"]["side"] == "applicant"
+    assert c.confirm_closure("applicant", "online", today=day, calendar=CAL, meta=META) is False

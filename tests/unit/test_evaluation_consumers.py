@@ -1,4 +1,5 @@
-"""The evaluation consumer, fed hand-built coordination IntegrationEvents (real SQLite store, no HTTP)."""
+"""The evaluation service consuming hand-built coordination IntegrationEvents (real SQLite store, no HTTP):
+the application's lookups around the pure consumer, and exactly-once over redelivery."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from shared.clock import CHINA, ManualClock
 from shared.contracts import Actor, IntegrationEvent, Role
 from shared.errors import Conflict
-from shared.workcalendar import load_calendar
+from shared.workcalendar import CalendarSource
 from services.evaluation.application import EvaluationService
 
 AGENT = {"username": "park_agent", "name": "园区代办员", "department": "gyyq"}
@@ -20,7 +21,7 @@ APPLICANT = {"name": "乌海市海南区示范新材料有限公司", "credit_co
 def service(tmp_path):
     env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "evaluation.sqlite")}
     app = EvaluationService(env=env, clock=ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=CHINA)),
-                            calendar=load_calendar())
+                            calendar=CalendarSource.load())
     yield app
     app.close()
 
@@ -62,8 +63,36 @@ def test_duplicated_completion_opens_one_invitation(service):
                        reason_code="other", service_point="park", case_agent=AGENT, applicant=APPLICANT,
                        project={"name": "碳材料项目"})
     assert service.consume(terminated) is True
-    index = service.index.refresh()
+    index = service.catch_up(service.index)
     assert list(index.cases) == ["BN2"] and index.cases["BN2"].outcome == "completed"
     types = [type(service.mapper.to_domain_event(n)).__name__
              for n in service.recorder.select_notifications(start=1, limit=100)]
     assert types == ["CaseRegistered", "RatingInvited"]
+
+
+def calendar_overridden(change_no: int, position: int, overrides: dict[str, str]) -> IntegrationEvent:
+    return event("CalendarOverridden", position, case_id="calendar:2026", change_no=change_no, year=2026,
+                 overrides=overrides, announced=True, reason="测试")
+
+
+def test_a_calendar_change_is_adopted_once_and_counted_on_after_a_restart(tmp_path):
+    from datetime import date
+
+    from services.evaluation.calendar_adoption import CalendarAdoption
+
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "evaluation.sqlite")}
+    clock = ManualClock(datetime(2026, 11, 30, 9, 0, tzinfo=CHINA))
+    source = CalendarSource.load()
+    app = EvaluationService(env=env, clock=clock, calendar=source)
+    assert app.calendar.is_workday(date(2026, 12, 1))
+    assert app.consume(calendar_overridden(1, 3, {"2026-12-01": "holiday"})) is True
+    assert source.current is app.calendar and not app.calendar.is_workday(date(2026, 12, 1))
+    assert app.consume(calendar_overridden(1, 3, {"2026-12-01": "holiday"})) is False  # redelivered: skipped
+    assert app.consume(calendar_overridden(1, 7, {"2026-12-01": "holiday"})) is True  # republished elsewhere: nothing new
+    assert len(app.stored_events(CalendarAdoption.CalendarOverrideAdopted)) == 1
+    app.close()
+
+    again = EvaluationService(env=env, clock=clock, calendar=CalendarSource.load())  # a fresh process
+    assert not again.calendar.is_workday(date(2026, 12, 1))
+    assert again.calendar.add_workdays(date(2026, 11, 30), 1).date == date(2026, 12, 2)
+    again.close()

@@ -19,7 +19,7 @@ def meta(username: str = "applicant", role: str = "applicant") -> dict:
 
 
 def registered() -> CaseEvaluation:
-    return CaseEvaluation(case_id="BN1", applicant={"name": "甲公司", "credit_code": "91150303MA0N123401"},
+    return CaseEvaluation.register(case_id="BN1", applicant={"name": "甲公司", "credit_code": "91150303MA0N123401"},
                           service_point="park", case_agent={"username": "park_agent", "department": "gyyq"},
                           project={"name": "碳材料项目", "code": None}, meta=meta("system", "system"))
 
@@ -77,7 +77,7 @@ def test_default_rating_after_n_natural_days_is_marked_and_not_a_first_rating():
 
 
 def opened(real_name: bool = True) -> Rectification:
-    return Rectification(rectification_id="BN1-R1", case_id="BN1", rating_no=1, level="dissatisfied",
+    return Rectification.open(rectification_id="BN1-R1", case_id="BN1", rating_no=1, level="dissatisfied",
                          real_name=real_name, opened_on="2026-11-02", due_date="2026-11-09", due_date_estimated=False,
                          workdays=5, service_point="park", department="gyyq", agent={"username": "park_agent"},
                          meta=meta("applicant"))

@@ -1,4 +1,7 @@
-"""The projector and the case-view fold: order, redelivery, out-of-order arrival, unknown types, non-case events."""
+"""The projector and the case-view fold: order, redelivery, out-of-order arrival, unknown types, non-case events.
+
+Every test with a store runs over both read stores, SQLite and MongoDB (``read_store``, tests/read_stores.py).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from shared.contracts import Actor, IntegrationEvent, Role
 from services.reporting.caseview import case_view
 from services.reporting.events import event_row, sort_key
 from services.reporting.projector import CASES, Projector
-from services.reporting.sqlite_store import SQLiteReadStore
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=CHINA)
 AGENT = Actor(username="park_agent", role=Role.park_agent, department="gyyq")
@@ -49,10 +51,8 @@ def history() -> list[IntegrationEvent]:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = SQLiteReadStore(tmp_path / "reporting.sqlite")
-    yield s
-    s.close()
+def store(read_store):
+    return read_store
 
 
 def test_the_fold_reads_every_service_and_keeps_unknown_types_as_history(store):
@@ -81,9 +81,9 @@ def test_redelivery_changes_nothing(store):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_any_arrival_order_gives_the_same_views(tmp_path, seed):
-    ordered = SQLiteReadStore(tmp_path / "a.sqlite")
-    shuffled = SQLiteReadStore(tmp_path / f"b{seed}.sqlite")
+def test_any_arrival_order_gives_the_same_views(read_store_factory, seed):
+    ordered = read_store_factory("ordered")
+    shuffled = read_store_factory("shuffled")
     for e in history():
         Projector(ordered).handle(e)
     events = history()
@@ -121,3 +121,82 @@ def test_a_follow_up_visit_belongs_to_the_visited_case():
     assert (row["case_id"], row["subject"]) == ("draw:D1", "BN1")
     view = case_view([event_row(e) for e in history()[:1]] + [row])
     assert view["follow_up_visits"][0]["outcome"] == "reached"
+
+
+def test_a_batch_that_repeats_events_projects_each_once(store):
+    """Inside one unit the store sees its own inserts: a rebuild batch with a redelivered event stays exact."""
+    events = history()
+    assert Projector(store).handle_many(events + events[:3]) == len(events)
+    assert len(list(store.all_events())) == len(events)
+    assert store.get(CASES, "BN1") == case_view(store.events_for_case("BN1"))
+
+
+def test_one_at_a_time_and_one_batch_leave_the_same_store(read_store_factory):
+    live, batch = read_store_factory("live"), read_store_factory("batch")
+    for e in history():
+        Projector(live).handle(e)
+    Projector(batch).handle_many(history())
+    assert list(live.all_events()) == list(batch.all_events())
+    assert live.find(CASES) == batch.find(CASES)
+
+
+def test_a_failed_batch_projects_nothing_and_a_retry_projects_all(store, monkeypatch):
+    import services.reporting.projector as projector_module
+
+    events = history()
+    real_apply, calls = projector_module.apply, []
+
+    def fail_on_the_fourth(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise RuntimeError("the fold failed")
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(projector_module, "apply", fail_on_the_fourth)
+    with pytest.raises(RuntimeError):
+        Projector(store).handle_many(events)
+    assert (list(store.all_events()), store.find(CASES)) == ([], [])
+    monkeypatch.setattr(projector_module, "apply", real_apply)
+    assert Projector(store).handle_many(events) == len(events)
+    assert store.get(CASES, "BN1")["event_count"] == 6
+
+
+@pytest.mark.distributed_servers
+def test_mongodb_holds_what_sqlite_holds_for_the_bench_history(tmp_path, secantus):
+    """The bench's generated history (every payload through its contract), in batches, into both stores."""
+    from bench.reporting import EVENTS_PER_CASE, history_batches
+    from services.reporting.sqlite_store import SQLiteReadStore
+    from tests.read_stores import _drop_database, _mongo_store
+
+    sqlite, mongo = SQLiteReadStore(tmp_path / "r.sqlite"), _mongo_store(secantus, tmp_path, "compare_stores")
+    try:
+        for batch in history_batches(4):
+            Projector(sqlite).handle_many(batch)
+            Projector(mongo).handle_many(list(reversed(batch)))  # another arrival order, too
+        assert len(list(mongo.all_events())) == 4 * EVENTS_PER_CASE
+        assert list(mongo.all_events()) == list(sqlite.all_events())
+        assert mongo.find(CASES) == sqlite.find(CASES)
+        assert {c["status"] for c in mongo.find(CASES)} == {"completed"}
+    finally:
+        sqlite.close()
+        mongo.close()
+        _drop_database(secantus, "compare_stores")
+
+
+def test_calendar_changes_are_in_the_audit_log_and_folded_again_on_start(read_store_factory, tmp_path):
+    from datetime import date
+
+    from shared.settings import Settings
+    from shared.workcalendar import CalendarSource
+    from services.reporting.service import ReportingService
+
+    change = {"change_no": 1, "year": 2026, "overrides": {"2026-12-01": "holiday"}, "announced": True, "reason": "测试"}
+    store = read_store_factory("calendar")
+    reporting = ReportingService(store, None, CalendarSource.load(), Settings(data_dir=tmp_path))
+    assert reporting.consume(event("coordination", 9, "coordination.CalendarOverridden", change, case_id="calendar:2026"))
+    assert not reporting.calendar.is_workday(date(2026, 12, 1))
+    assert store.find(CASES) == []  # not a case
+    assert [e["case_id"] for e in reporting.reference_history()] == ["calendar:2026"]
+
+    restarted = ReportingService(read_store_factory("calendar"), None, CalendarSource.load(), Settings(data_dir=tmp_path))
+    assert not restarted.calendar.is_workday(date(2026, 12, 1))  # the same store, opened again: folded on start

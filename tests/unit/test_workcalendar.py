@@ -85,3 +85,24 @@ def test_shipped_override_file_is_valid_and_2027_empty():
 def test_override_beats_package_data():
     cal = WorkCalendar({date(2025, 10, 8): "workday"})
     assert cal.is_workday(date(2025, 10, 8)) and not cal.is_workday(date(2025, 10, 7))
+
+
+def test_calendar_source_applies_each_change_once_in_any_order_the_latest_of_a_year_winning():
+    from shared.workcalendar import CalendarChange, CalendarSource
+
+    source = CalendarSource.load()
+    first = CalendarChange(1, 2027, {date(2027, 1, 4): "holiday"}, announced=False)
+    second = CalendarChange(2, 2027, {date(2027, 1, 5): "holiday"}, announced=True)
+    other_year = CalendarChange(3, 2026, {date(2026, 12, 1): "holiday"})
+    before = source.current
+    assert source.apply(second, other_year) is True
+    assert source.current is not before and before.is_workday(date(2027, 1, 5))  # replaced, not mutated
+    assert source.apply(first) is True  # arrives late: the year keeps its latest change
+    assert source.apply(first, second) is False
+    cal = source.current
+    assert cal.is_workday(date(2027, 1, 4)) and not cal.is_workday(date(2027, 1, 5))
+    assert not cal.is_estimated(2027) and not cal.is_workday(date(2026, 12, 1))
+    assert source.last_change_no() == 3 and source.latest_for(2027) == second
+    assert source.with_change(CalendarChange(4, 2027, {})).is_workday(date(2027, 1, 5))
+    with pytest.raises(ValueError, match="不属于 2027 年"):
+        CalendarChange.from_payload({"change_no": 5, "year": 2027, "overrides": {"2026-01-05": "holiday"}})

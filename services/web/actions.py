@@ -109,11 +109,7 @@ async def item_action(request: Request, case_id: str, item_no: int) -> Response:
         action = next((v for k, v in fields if k == "action"), "")
         taken = FIELDS_OF_ACTION.get(action, ("note",))
         kept = [(k, v) for k, v in fields if k == "action" or k in taken]
-        licence = next((v.strip() for k, v in fields if k == "licence_no" and v.strip()), None)
-        body = formats.body_from_form(kept, line_lists=["missing_materials"] if "missing_materials" in taken else [])
-        if licence and action == "approve":
-            body["note"] = f"批文/证照编号：{licence}" + (f"；{body['note']}" if body.get("note") else "")
-        return body
+        return formats.body_from_form(kept, lists=["missing_materials"])
 
     return await case_command(request, case_id, f"item-{item_no}", "POST",
                               f"/coordination/cases/{q(case_id)}/items/{item_no}/actions", build, anchor=f"item-{item_no}")
@@ -209,6 +205,12 @@ async def closure_confirmation(request: Request, case_id: str) -> Response:
     return await case_command(request, case_id, "confirmation", "POST",
                               f"/coordination/cases/{q(case_id)}/closure/confirmation",
                               lambda f: formats.body_from_form(f), anchor="closure")
+
+
+@router.post("/cases/{case_id}/cover")
+async def cover(request: Request, case_id: str) -> Response:
+    return await case_command(request, case_id, "cover", "POST", f"/coordination/cases/{q(case_id)}/cover",
+                              lambda f: formats.body_from_form(f), anchor="cover")
 
 
 @router.post("/cases/{case_id}/reassignment")

@@ -191,7 +191,8 @@ async def case_context(api: Api, case_id: str, after: str | None, as_of: str | N
     return {"status": 200, "case": found["case"], "department_names": {c["department"]["code"]: c["department"]["name"] for c in rows}, "events": found["events"], "verified": found["verified"],
             "as_of": found["as_of"], "coordination": coord, "details": details,
             "catalog": {c["item_no"]: c for c in rows},
-            "materials": materials.json() if materials.status_code == 200 else None}
+            "materials": materials.json() if materials.status_code == 200 else None,
+            "checklists": {c["item_no"]: c for c in (materials.json().get("checklist", []) if materials.status_code == 200 else [])}}
 
 
 @router.get("/cases/{case_id}")

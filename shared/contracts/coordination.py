@@ -148,6 +148,18 @@ class CaseAgentReassigned(EventPayload):
     reason: FreeTextStr
 
 
+@contract("coordination.CaseCoverArranged",
+          description="代岗：案件代办帮办员休假、出差等期间，由同一服务点的代岗人员代为办理（期间内两人均可办理；申请人可见）")
+class CaseCoverArranged(EventPayload):
+    case_id: str
+    cover_no: int = Field(description="代岗安排编号（自 1 起）")
+    agent: CaseAgent = Field(description="被代岗的案件代办帮办员")
+    deputy: CaseAgent = Field(description="代岗人员")
+    from_date: str = Field(description="代岗开始日期（含）")
+    to_date: str = Field(description="代岗结束日期（含）")
+    reason: FreeTextStr
+
+
 @contract("coordination.PlanSet", description="项目申报计划（新版本；旧版本保留）")
 class PlanSet(EventPayload):
     case_id: str
@@ -187,6 +199,8 @@ class ItemStateChanged(EventPayload):
         default=None, description="违反一次性告知：repeat 一次性告知后再次要求补正；late 超过受理时限才告知补正")
     commitment_verify_by: str | None = Field(
         default=None, description="告知承诺受理：对申请人承诺事项的核查日期（须在此日前核查）")
+    result_number: str | None = Field(default=None, description="办结（准予）时的批文或证照文号/编号")
+    result_material_id: str | None = Field(default=None, description="批文或证照扫描件的材料编号（材料类型 result）")
 
 
 # The fields of ItemStateChanged that are the item's state after the change: what the case keeps

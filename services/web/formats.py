@@ -80,6 +80,7 @@ HISTORY_LABELS = {
     "intake.ApplicationRejected": "不予受理", "intake.ApplicationWithdrawn": "撤回申请",
     "intake.MaterialUploaded": "提交材料", "intake.MaterialDownloaded": "下载材料", "intake.MaterialWithdrawn": "撤回材料",
     "coordination.CaseOpened": "开立案件，分派各事项", "coordination.CaseAgentReassigned": "变更代办帮办员", "coordination.CaseCoverArranged": "安排代岗",
+    "coordination.DelegationFollowed": "按重新签署的授权委托书调整委托事项",
     "coordination.PlanSet": "编制项目申报计划", "coordination.ItemStateChanged": "事项办理",
     "coordination.ItemDeadlineWarned": "临期提醒", "coordination.ItemOverdue": "超期",
     "coordination.NotificationGiven": "一次性告知申报要求", "coordination.JointReviewHeld": "联合审查（协调会）",

@@ -140,6 +140,16 @@ class CaseOpened(EventPayload):
     delegation_no: int | None = Field(default=None, description="授权委托书序号")
 
 
+@contract("coordination.DelegationFollowed",
+          description="受理后重新签署的授权委托书：案件随之增加委托事项；委托书签署时的案件代办帮办员随之记录")
+class DelegationFollowed(EventPayload):
+    case_id: str
+    delegation_no: int = Field(description="新的授权委托书序号")
+    delegated_agent: PersonalStr = Field(description="委托书所列代办人姓名")
+    case_agent: CaseAgent = Field(description="委托书签署时的案件代办帮办员")
+    items_added: list[OpenedItem] = Field(default_factory=list, description="新增的委托事项（待申报）")
+
+
 @contract("coordination.CaseAgentReassigned", description="案件代办帮办员变更（附理由）")
 class CaseAgentReassigned(EventPayload):
     case_id: str

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from shared.clock import CHINA
 from shared.contracts import CHANNEL_LABELS, Role
-from shared.contracts.coordination import ITEM_ACTION_LABELS, ITEM_STATUS_LABELS
+from shared.contracts.coordination import COMBINED_SERVICE_LABELS, ITEM_ACTION_LABELS, ITEM_STATUS_LABELS
 from shared.contracts.evaluation import FORM_LEVEL_LABELS, LEVEL_LABELS
 from shared.contracts.intake import MATERIAL_KIND_LABELS
 from shared.contracts.registry import payload_model
@@ -108,7 +108,7 @@ def labels() -> dict[str, dict]:
     return {"role": ROLE_LABELS, "channel": {str(k): v for k, v in CHANNEL_LABELS.items()},
             "service": SERVICE_LABELS, "service_point": SERVICE_POINT_LABELS, "item_status": ITEM_STATUS_LABELS,
             "action": ITEM_ACTION_LABELS, "level": LEVEL_LABELS, "form_level": FORM_LEVEL_LABELS, "sex": SEX_LABELS,
-            "application": APPLICATION_LABELS, "material_kind": MATERIAL_KIND_LABELS}
+            "application": APPLICATION_LABELS, "material_kind": MATERIAL_KIND_LABELS, "combined": COMBINED_SERVICE_LABELS}
 
 
 # -- forms ---------------------------------------------------------------------------------------

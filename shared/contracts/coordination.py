@@ -50,6 +50,8 @@ CommitmentResult = Literal["kept", "broken"]
 COMMITMENT_RESULT_LABELS: dict[str, str] = {"kept": "核查属实（承诺已履行）", "broken": "核查不实（未履行承诺）"}
 TerminationReason = Literal["conditions_not_met", "falsified_materials", "unlawful", "applicant_request", "other"]
 CombinedService = Literal["multi_assessment", "multi_drawing_review", "joint_acceptance"]
+COMBINED_SERVICE_LABELS: dict[str, str] = {"multi_assessment": "多评合一", "multi_drawing_review": "多图联审",
+                                           "joint_acceptance": "联合验收"}
 
 
 class _Part(BaseModel):

@@ -23,7 +23,13 @@ from shared.contracts import IntegrationEvent
 from shared.reference import Catalog
 from services.coordination.domain import Case
 
-CONSUMES = frozenset({"intake.ApplicationAccepted", "intake.DelegationSigned"})
+CONSUMES = frozenset({"intake.ApplicationAccepted", "intake.DelegationSigned", "intake.ApplicationAmended"})
+PROJECT_FIELDS = ("name", "code", "is_key_project", "in_industrial_park", "total_investment")
+
+
+def project_summary(project: dict) -> dict:
+    """The project as the case keeps it (coordination.ProjectSummary) from the application's."""
+    return {k: project.get(k) for k in PROJECT_FIELDS}
 GAP_REASON = "附件11未明确该事项的代办帮办人员，由承办部门（{dept}）兜底办理，服务点代办帮办员跟进"
 
 
@@ -62,6 +68,13 @@ def policy(event: IntegrationEvent, seen: Seen) -> list[Aggregate]:
         followed = case.follow_delegation(p["delegation_no"], p["agent"]["name"], added,
                                           event_meta(ctx, event.case_id, seen.now))
         return [case] if followed else []
+    if event.type == "intake.ApplicationAmended":  # the 申请表 corrected: the open case's project follows
+        case = seen.case
+        if case is None:
+            return []  # not accepted yet: the case will open with the corrected project
+        amended = case.amend_project(project_summary(event.payload["project"]), event.payload["amendment_no"],
+                                     event_meta(ctx, event.case_id, seen.now))
+        return [case] if amended else []
     if event.type != "intake.ApplicationAccepted" or seen.case is not None:
         return []
     p = event.payload
@@ -71,7 +84,7 @@ def policy(event: IntegrationEvent, seen: Seen) -> list[Aggregate]:
         case_id=p["case_id"], service_point=p["service_point"],
         case_agent={k: p["case_agent"].get(k) for k in ("username", "name", "department")},
         applicant={"name": p["applicant"]["name"], "credit_code": p["applicant"].get("credit_code")},
-        project={k: project.get(k) for k in ("name", "code", "is_key_project", "in_industrial_park", "total_investment")},
+        project=project_summary(project),
         unit_name=unit["name"], channel=p["channel"], items=items, opened_on=seen.now.astimezone(CHINA).date().isoformat(),
         delegation_no=p.get("delegation_no"), meta=event_meta(ctx, p["case_id"], seen.now),
     )]

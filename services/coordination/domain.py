@@ -116,6 +116,14 @@ class Case(Aggregate):
                            items_added=[i for i in items_added if i["item_no"] not in self.items], meta=meta)
         return True
 
+    def amend_project(self, project: dict, amendment_no: int, meta: dict) -> bool:
+        """The application's project corrected (intake.ApplicationAmended): the case's summary follows it."""
+        if project == self.project:
+            return False
+        self.trigger_event(self.CaseProjectAmended, case_id=self.case_id, amendment_no=amendment_no, project=project,
+                           meta=meta)
+        return True
+
     @property
     def delegation_agrees(self) -> bool:
         """The 委托书 in force was signed for the case agent there is now (at acceptance, or signed again
@@ -375,6 +383,12 @@ class Case(Aggregate):
         def apply(self, case: "Case") -> None:
             case.case_agent = self.to_agent
             case.agent_history.append({"agent": self.to_agent, "from": self.meta["occurred_at"], "reason": self.reason})
+
+    class CaseProjectAmended(FromContract, Aggregate.Event):
+        contract = contracts.CaseProjectAmended
+
+        def apply(self, case: "Case") -> None:
+            case.project = self.project
 
     class DelegationFollowed(FromContract, Aggregate.Event):
         contract = contracts.DelegationFollowed

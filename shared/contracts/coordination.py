@@ -152,6 +152,13 @@ class DelegationFollowed(EventPayload):
     items_added: list[OpenedItem] = Field(default_factory=list, description="新增的委托事项（待申报）")
 
 
+@contract("coordination.CaseProjectAmended", description="申请表更正后，案件的项目信息随之更新（如后补的项目代码）")
+class CaseProjectAmended(EventPayload):
+    case_id: str
+    amendment_no: int = Field(description="申请表的第几次更正")
+    project: ProjectSummary = Field(description="更正后的项目")
+
+
 @contract("coordination.CaseAgentReassigned", description="案件代办帮办员变更（附理由）")
 class CaseAgentReassigned(EventPayload):
     case_id: str

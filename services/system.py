@@ -141,8 +141,9 @@ SYSTEM: tuple[Service, ...] = (
     Service("intake", build=_intake, routers=_intake_routers),
     Service("coordination", build=_coordination, routers=_coordination_routers, consumes=("intake",),
             checks=(Check("deadlines", "check_deadlines", 300),)),
-    # evaluation consumes coordination's case events and its calendar changes (整改时限 count working days)
-    Service("evaluation", build=_evaluation, routers=_evaluation_routers, consumes=("coordination",),
+    # evaluation consumes coordination's case events and its calendar changes (整改时限 count working days), and
+    # intake's rejections and withdrawals (the applicant rates those services too)
+    Service("evaluation", build=_evaluation, routers=_evaluation_routers, consumes=("intake", "coordination"),
             checks=(Check("default-ratings", "record_default_ratings", 3600),
                     Check("rectification-overdue", "flag_overdue", 3600))),
     # reporting: every event of every publisher into its audit log and case views (calendar changes too)

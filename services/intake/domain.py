@@ -133,15 +133,19 @@ class Application(Aggregate):
         if self.status == REJECTED:
             return False
         self._require_status(SUBMITTED, "不予受理")
-        self.trigger_event(self.ApplicationRejected, reason=reason, meta=meta)
+        self.trigger_event(self.ApplicationRejected, reason=reason, meta=meta, **self._concerned())
         return True
 
     def withdraw(self, reason: str | None, meta: dict) -> bool:
         if self.status == WITHDRAWN:
             return False
         self._require_status(SUBMITTED, "撤回")
-        self.trigger_event(self.ApplicationWithdrawn, reason=reason, meta=meta)
+        self.trigger_event(self.ApplicationWithdrawn, reason=reason, meta=meta, **self._concerned())
         return True
+
+    def _concerned(self) -> dict:
+        """Whom and what a decision that ends the application concerns (evaluation invites the rating)."""
+        return {"service_point": self.service_point, "applicant": self.applicant, "project": self.project}
 
     def amend(self, unit: dict, project: dict, reason: str, meta: dict) -> bool:
         """Correct the 申请表's fields (``unit``, ``project``: the whole parts after the change), with the reason;

@@ -277,15 +277,20 @@ class CoordinationService(ServiceApplication):
 
     # -- the scheduled deadline check ------------------------------------------------------------
     def check_deadlines(self) -> int:
-        """Warn one working day ahead (setting) and flag overdue items, each once per due date; record 容缺
-        materials not supplied by their promised date, once per date."""
+        """Hand open items over as 登记报备 changes take effect; warn one working day ahead (setting) and flag
+        overdue items, each once per due date; record 容缺 materials not supplied by their promised date, once
+        per date."""
         emitted = 0
         ctx = CommandContext.system("承诺时限检查")
         on, calendar = self.today(), self.calendar
+        # 登记报备 changes in force that replace someone: their open items pass to the replacement
+        handovers = [c for c in self.catch_up(self.index).register_changes
+                     if c["replaced"] and c["effective_on"] <= on.isoformat()]
         for summary in self.case_summaries():
             open_case = summary["status"] == OPEN
             try:  # a commitment is checked after 办结 too (告知承诺制)
                 _, results = self._update(ctx, summary["case_id"], lambda c, m: [
+                    *(c.hand_over(change, m) for change in handovers if open_case),
                     *(c.check_deadline(n, on, calendar, self.warning_workdays, m) for n in c.items if open_case),
                     *(c.check_deficiency(n, on, m) for n in c.items if open_case),
                     *(c.check_commitment(n, on, m) for n in c.items)])

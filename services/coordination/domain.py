@@ -116,6 +116,25 @@ class Case(Aggregate):
                            items_added=[i for i in items_added if i["item_no"] not in self.items], meta=meta)
         return True
 
+    def hand_over(self, change: dict, meta: dict) -> int:
+        """A 登记报备 change in force that replaces a person: their open items of this case, for the items it names,
+        pass to the replacement, once per item and change (recorded). Returns how many were handed over."""
+        replaced, handed = change.get("replaced"), 0
+        if not replaced or self.status != OPEN:
+            return 0
+        key = f"{change['department']}:{change['change_no']}"
+        for no in change["items"]:
+            item = self.items.get(no)
+            if item is None or item["department"] != change["department"] or item["status"] in sm.CONCLUDED \
+                    or key in item.get("handed_over_for", []) \
+                    or all(a["name"] != replaced["name"] for a in item["assignees"]):
+                continue
+            self.trigger_event(self.ItemHandedOver, case_id=self.case_id, item_no=no, department=item["department"],
+                               change_no=change["change_no"], handed_from=replaced, handed_to=change["replacement"],
+                               effective_on=change["effective_on"], meta=meta)
+            handed += 1
+        return handed
+
     def amend_project(self, project: dict, amendment_no: int, meta: dict) -> bool:
         """The application's project corrected (intake.ApplicationAmended): the case's summary follows it."""
         if project == self.project:
@@ -383,6 +402,19 @@ class Case(Aggregate):
         def apply(self, case: "Case") -> None:
             case.case_agent = self.to_agent
             case.agent_history.append({"agent": self.to_agent, "from": self.meta["occurred_at"], "reason": self.reason})
+
+    class ItemHandedOver(FromContract, Aggregate.Event):
+        contract = contracts.ItemHandedOver
+
+        def apply(self, case: "Case") -> None:
+            item = case.items[self.item_no]
+            kept = [a for a in item["assignees"] if a["name"] != self.handed_from["name"]]
+            if all(a["name"] != self.handed_to["name"] for a in kept):
+                kept.append(dict(self.handed_to))
+            item["assignees"], item["assignee_gap"], item["assignee_gap_reason"] = kept, False, None
+            item.setdefault("handed_over_for", []).append(f"{self.department}:{self.change_no}")
+            item.setdefault("handovers", []).append({"from": self.handed_from, "to": self.handed_to,
+                                                     "effective_on": self.effective_on, "change_no": self.change_no})
 
     class CaseProjectAmended(FromContract, Aggregate.Event):
         contract = contracts.CaseProjectAmended

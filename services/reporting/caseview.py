@@ -159,6 +159,14 @@ def _opened_item(i: dict) -> dict:
     }
 
 
+@on("coordination.ItemHandedOver")
+def _handed_over(view: dict, p: dict, row: dict) -> None:
+    """登记报备: the departing person's open item passes to the replacement."""
+    if (item := _item(view, p["item_no"])) is not None:
+        kept = [name for name in item["assignees"] if name != p["handed_from"]["name"]]
+        item["assignees"] = kept + ([p["handed_to"]["name"]] if p["handed_to"]["name"] not in kept else [])
+
+
 @on("coordination.DelegationFollowed")
 def _delegation_followed(view: dict, p: dict, row: dict) -> None:
     """A 委托书 signed again after acceptance: the items it adds join the case."""

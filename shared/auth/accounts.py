@@ -136,6 +136,10 @@ def demo_accounts() -> list[Account]:
             continue
         accounts.append(Account(f"dept_{dept.code}", h, Role.department_agent, f"{dept.name}代办帮办人员",
                                 department=dept.code, demo=True))
+    # 附件11's agents are people: an account each (its username the register's id), the department account above
+    # staying as the fallback for items nobody is registered for
+    accounts += [Account(a.id, h, Role.department_agent, a.name, department=a.department, demo=True)
+                 for a in catalog.agents if a.department not in park]
     return accounts
 
 

@@ -159,6 +159,18 @@ class CaseProjectAmended(EventPayload):
     project: ProjectSummary = Field(description="更正后的项目")
 
 
+@contract("coordination.ItemHandedOver",
+          description="登记报备的人员变更生效：离任人员在办的事项移交给接替人员（自生效日起）")
+class ItemHandedOver(EventPayload):
+    case_id: str
+    item_no: int
+    department: str
+    change_no: int = Field(description="登记报备变更序号（该部门的第几次变更）")
+    handed_from: Person = Field(description="离任（被替换）人员")
+    handed_to: Person = Field(description="接替人员")
+    effective_on: str = Field(description="变更生效日期")
+
+
 @contract("coordination.CaseAgentReassigned", description="案件代办帮办员变更（附理由）")
 class CaseAgentReassigned(EventPayload):
     case_id: str

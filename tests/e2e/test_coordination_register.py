@@ -23,7 +23,8 @@ def test_register_change_applies_to_new_cases(api, clock):
 
     after = open_case(api, in_park=False, items=[10, 22])
     assert item(case(api, after), 10)["assignees"] == [{"name": "刘洋", "phone": "13900001111"}]
-    assert item(case(api, before), 10)["assignee"]["name"] == "白芳"  # cases already open keep their assignee
+    assert item(case(api, before), 10)["assignee"]["name"] == "白芳"  # open cases: handed over by the scheduled
+    # check (tests/e2e/test_agents_as_people.py)
     register = api.get("/coordination/agent-register?department=zjj", "supervisor").json()
     assert len(register["changes"]) == 1 and register["assignees"]["10"] == [{"name": "刘洋", "phone": "13900001111"}]
 

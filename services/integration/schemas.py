@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts import PUBLISHERS
-from shared.types import Note
+from shared.types import Code, Note
 
 
 class _Body(BaseModel):
@@ -16,7 +16,7 @@ class _Body(BaseModel):
 
 class SubscriptionCreate(_Body):
     url: str = Field(min_length=1, max_length=2000, description="推送地址（主机须在 BANGNIN_WEBHOOK_ALLOWED_HOSTS 之内）")
-    events: list[str] = Field(min_length=1, max_length=200, description="事件类型（如 coordination.ItemStateChanged），* 表示全部")
+    events: list[Code] = Field(min_length=1, max_length=200, description="事件类型（如 coordination.ItemStateChanged），* 表示全部")
     case_filter: str | None = Field(default=None, min_length=1, max_length=200,
                                     description="只推送这些案件的事件：案件编号，可含通配符 *（如 BN-2026-*）")
 

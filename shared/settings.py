@@ -139,6 +139,17 @@ class Settings(BaseSettings):
             return self.runtime == "embedded" and not real_accounts
         return self.demo_accounts
 
+    @field_validator("webhook_allowed_hosts", mode="before")
+    @classmethod
+    def _hosts_from_text(cls, value: object) -> object:
+        """A list, or its JSON text (as the environment gives it), or hosts separated by commas."""
+        if isinstance(value, str):
+            import json
+
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [h.strip() for h in text.split(",") if h.strip()]
+        return value
+
     @field_validator("cipher_key")
     @classmethod
     def _cipher_key_long_enough(cls, value: str | None) -> str | None:

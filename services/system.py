@@ -117,6 +117,19 @@ def _reporting_routers() -> list[APIRouter]:
     return [router, inbox_router]
 
 
+def _integration(p: Parts):  # noqa: ANN202
+    from services.integration.application import IntegrationService
+    from shared.sealing import sealer_for
+
+    return IntegrationService(env=p.env, clock=p.clock, settings=p.settings, sealer=sealer_for(p.settings.resolved_cipher_key))
+
+
+def _integration_routers() -> list[APIRouter]:
+    from services.integration.api import router
+
+    return [router]
+
+
 class _Pages:
     """The web pages hold no state of their own: a client of the HTTP API with the user's token."""
 
@@ -148,6 +161,10 @@ SYSTEM: tuple[Service, ...] = (
                     Check("rectification-overdue", "flag_overdue", 3600))),
     # reporting: every event of every publisher into its audit log and case views (calendar changes too)
     Service("reporting", build=_reporting, routers=_reporting_routers, consumes=PUBLISHERS),
+    # integration: every event of every publisher pushed to the webhook subscriptions that want it (a delivery
+    # recorded with the tracking record, sent by its own thread; the check retries what failed, with backoff)
+    Service("integration", build=_integration, routers=_integration_routers, consumes=PUBLISHERS,
+            checks=(Check("webhook-retries", "deliver_due", 2),)),
     # web: the pages for people (services/web), a client of the others' HTTP API; its own process in the
     # distributed runtime (BANGNIN_WEB_API_URLS names the services' URLs)
     Service("web", build=_web, routers=_web_routers),

@@ -96,6 +96,20 @@ class Settings(BaseSettings):
     test_clock_start: str | None = None
     test_publish_twice: bool = Field(default=False, description="Fault test: every event is published twice.")
 
+    # Webhooks (services/integration, README "Other systems").
+    webhook_allowed_hosts: list[str] = Field(default_factory=list, description=(
+        "Hosts a webhook subscription may target, as JSON (e.g. [\"hooks.zrzy.example\"]); empty: none. Anything "
+        "else is refused (422 naming url) so that a subscription cannot reach internal services."))
+    webhook_timeout_seconds: float = Field(default=10, gt=0, le=120, description="One webhook attempt's timeout.")
+    webhook_max_attempts: int = Field(default=10, ge=1, le=100,
+                                      description="Attempts of one delivery before it is dead-lettered.")
+    webhook_retry_base_seconds: float = Field(default=30, ge=0, description="Backoff after the first failure "
+                                              "(doubled after each further one).")
+    webhook_retry_max_seconds: float = Field(default=6 * 3600, gt=0, description="Longest wait between attempts.")
+    webhook_retry_jitter: float = Field(default=0.5, ge=0, le=1, description="Each wait is drawn from "
+                                        "[delay × (1 − jitter), delay].")
+    webhook_batch_size: int = Field(default=100, gt=0, description="Deliveries attempted per round.")
+
     # Coordination.
     deadline_warning_workdays: int = Field(default=1, ge=0)
     acceptance_workdays: int = Field(
@@ -124,6 +138,17 @@ class Settings(BaseSettings):
         if self.demo_accounts is None:
             return self.runtime == "embedded" and not real_accounts
         return self.demo_accounts
+
+    @field_validator("webhook_allowed_hosts", mode="before")
+    @classmethod
+    def _hosts_from_text(cls, value: object) -> object:
+        """A list, or its JSON text (as the environment gives it), or hosts separated by commas."""
+        if isinstance(value, str):
+            import json
+
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [h.strip() for h in text.split(",") if h.strip()]
+        return value
 
     @field_validator("cipher_key")
     @classmethod

@@ -13,9 +13,10 @@ from shared.errors import Invalid
 from shared.types import PathNumber
 from services.coordination import access
 from services.coordination.application import CoordinationService
+from services.coordination.inbound import STATES
 from services.coordination.schemas import (
     CaseRead, CaseStatus, CaseSummaryRead, ClosureConfirmationCreate, CommitmentVerificationCreate, CombinedServiceCreate, CombinedServiceCreated, CompletionCreate, CrossLevelCreate,
-    CrossLevelRead, CrossLevelResult, ItemActionCreate, ItemActionRead, JointReviewCreate, JointReviewCreated,
+    CrossLevelRead, CrossLevelResult, InboundStateCreate, InboundStateRead, ItemActionCreate, ItemActionRead, JointReviewCreate, JointReviewCreated,
     CoverCreate, CoverCreated, NotificationCreate, NotificationCreated, PlanPut, ReassignmentCreate, TerminationCreate,
 )
 from services.coordination.views import case_view, item_view
@@ -94,6 +95,27 @@ def item_action(case_id: str, item_no: PathNumber, body: ItemActionCreate, reque
                        if body.result_number or body.result_material_id else None)
     item = item_view(case, item_no, service.calendar, service.today(), service.warning_workdays)
     return {"case_id": case_id, "case_status": case.status, "item": item}
+
+
+@router.post("/cases/{case_id}/items/{item_no}/states", response_model=InboundStateRead,
+             summary="部门审批系统上报事项办理状态（带本部门办件编号；同一上报只登记一次）",
+             description="承办部门（通常是其机器客户端）按办理状态代码上报本部门事项的状态，登记为对应的事项操作；"
+                         "同一部门、同一办件编号、同一状态与时间再次上报时不重复登记，答复相同并注明 already_recorded。"
+                         "代码对照见 README「Other systems」。")
+def report_state(case_id: str, item_no: PathNumber, body: InboundStateCreate, request: Request,
+                 principal: Principal = Depends(require_roles(Role.department_agent))) -> dict:
+    service = coordination(request)
+    state = STATES[body.state]
+    report = {"external_ref": body.external_ref, "reported_state": body.state,
+              "reported_at": body.occurred_at.isoformat() if body.occurred_at else None}
+    case, recorded, duplicate = service.report_state(
+        principal.context(), case_id, item_no, report, state.action, note=body.note,
+        missing_materials=body.missing_materials, until=iso(body.until), verify_by=iso(body.verify_by),
+        result={"number": body.result_number, "material_id": None} if body.result_number else None)
+    item = item_view(case, item_no, service.calendar, service.today(), service.warning_workdays)
+    return {"case_id": case_id, "case_status": case.status, "item": item, "external_ref": body.external_ref,
+            "state": state.code, "state_label": state.label, "action": state.action, "recorded": recorded,
+            "already_recorded": duplicate}
 
 
 @router.post("/cases/{case_id}/items/{item_no}/commitment-verification", response_model=ItemActionRead,

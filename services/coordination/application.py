@@ -116,6 +116,22 @@ class CoordinationService(ServiceApplication):
                          verify_by=verify_by, result=result)
         return self._update(ctx, case_id, run)[0]
 
+    def report_state(self, ctx: CommandContext, case_id: str, item_no: int, report: dict, action: str, *,
+                     note: str | None = None, missing_materials: list[str] | None = None, until: str | None = None,
+                     verify_by: str | None = None, result: dict | None = None) -> tuple[Case, bool, bool]:
+        """A department system's report of an item's state (inbound): recorded once per (department, 办件编号,
+        state, time) — the item is the department's, so its department is part of the key.  Returns the case,
+        whether this call recorded a change, and whether the same report had been recorded before."""
+        def run(c: Case, m: dict) -> tuple[bool, bool]:
+            access.require_item_actor(ctx.actor, c, item_no)
+            if c.reported(item_no, report):
+                return False, True
+            return c.act(item_no, action, note=note, missing_materials=missing_materials or [], until=until,
+                         today=self.today(), calendar=self.calendar, acceptance_workdays=self.acceptance_workdays,
+                         meta=m, verify_by=verify_by, result=result, report=report), False
+        case, (recorded, duplicate) = self._update(ctx, case_id, run)
+        return case, recorded, duplicate
+
     def verify_commitment(self, ctx: CommandContext, case_id: str, item_no: int, result: str, note: str | None) -> Case:
         def run(c: Case, m: dict) -> bool:
             access.require_item_actor(ctx.actor, c, item_no, self.today().isoformat())

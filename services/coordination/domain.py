@@ -32,6 +32,7 @@ from services.coordination.clocks import item_due, next_pauses, warning_date
 from services.coordination.plan import normalise_plan
 
 OPEN, AWAITING, COMPLETED, TERMINATED = "open", "awaiting_confirmation", "completed", "terminated"
+NO_REPORT = {"external_ref": None, "reported_state": None, "reported_at": None}  # an action by a person
 
 
 def new_item(opened: dict) -> dict:
@@ -181,9 +182,22 @@ class Case(Aggregate):
         self.trigger_event(self.PlanSet, case_id=self.case_id, version=len(self.plans) + 1, steps=steps, note=note, meta=meta)
         return True
 
+    def reported(self, item_no: int, report: dict) -> bool:
+        """Whether this department-system report (办件编号, state, time) is recorded on the item already; 409 when
+        the 办件编号 is another item's (one 办件 in the department's system is one item here)."""
+        for no, other in self.items.items():
+            refs = {r[0] for r in other.get("reports", [])}
+            if no != item_no and report["external_ref"] in refs:
+                raise Conflict(f"办件编号 {report['external_ref']} 已用于本案件的事项{no}，不能再用于事项{item_no}",
+                               code="external_ref_in_use")
+        key = [report["external_ref"], report["reported_state"], report["reported_at"]]
+        return key in self.item(item_no).get("reports", [])
+
     def act(self, item_no: int, action: str, *, note: str | None, missing_materials: list[str], until: str | None,
             today: dt.date, calendar, acceptance_workdays: int, meta: dict, verify_by: str | None = None,  # noqa: ANN001
-            result: dict | None = None) -> bool:
+            result: dict | None = None, report: dict | None = None) -> bool:
+        """One item action; ``report``: the department system's report it comes from (external_ref,
+        reported_state, reported_at), recorded on the event."""
         self._require_open("办理事项")
         item = self.item(item_no)
         if item["last"] == retry_key(action, note, missing_materials, until):
@@ -215,6 +229,7 @@ class Case(Aggregate):
             acceptance_due=rules.acceptance_due, deemed_accepted=rules.deemed_accepted, notice_breach=rules.notice_breach,
             commitment_verify_by=verify_by if action == "accept_on_commitment" else None,
             result_number=(result or {}).get("number"), result_material_id=(result or {}).get("material_id"), meta=meta,
+            **(report or NO_REPORT),
         )
         return True
 
@@ -458,6 +473,8 @@ class Case(Aggregate):
                               until=self.until, on_date=self.on_date, accepted_on=self.accepted_on, meta=self.meta)
             if self.notice_breach:
                 item["notice_breaches"].append({"kind": self.notice_breach, "on_date": self.on_date})
+            if self.external_ref:
+                item.setdefault("reports", []).append([self.external_ref, self.reported_state, self.reported_at])
             if self.deemed_accepted:
                 item["deemed_accepted"] = True
             if self.commitment_verify_by:

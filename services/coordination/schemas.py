@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.coordination import (
     CaseOpened, CaseStatus, ClosureProposed, CombinedService, Confirmation, CompletedItem, PlanSet, ItemAction, ItemAtEnd, ItemStatus, ProjectSummary, ServicePoint,
@@ -20,6 +20,7 @@ from shared.types import (
     CaseDate, Code, Codes, Entries, ItemList, ItemNo, ItemNumbers, MAX_ENTRIES, Name, Note, Reason, ShortText, Text, Title,
 )
 from shared.validation import Phone
+from services.coordination.inbound import StateCode, describe as describe_states
 
 
 class _Body(BaseModel):
@@ -71,6 +72,18 @@ class ItemActionCreate(_Body):
     verify_by: CaseDate | None = Field(default=None, description="告知承诺受理：核查申请人承诺的日期（不早于今日）")
     result_number: Code | None = Field(default=None, description="办结（准予）：批文或证照的文号/编号")
     result_material_id: Code | None = Field(default=None, description="办结（准予）：批文或证照扫描件的材料编号（材料类型 result）")
+
+
+class InboundStateCreate(_Body):
+    external_ref: Code = Field(description="部门审批系统的办件编号：同一部门、同一办件编号、同一状态与时间只登记一次")
+    state: StateCode = Field(description=f"办理状态代码：{describe_states()}")
+    occurred_at: AwareDatetime | None = Field(
+        default=None, description="部门系统记录该状态的时间（含时区）；同一状态再次出现（如第二次补正）时须给出以示区别")
+    note: Note | None = Field(default=None)
+    missing_materials: Entries = Field(default_factory=list, description="所缺（或须补正的）材料（03、05）")
+    until: CaseDate | None = Field(default=None, description="容缺材料承诺补齐日期（03）")
+    verify_by: CaseDate | None = Field(default=None, description="告知承诺受理：核查日期（04）")
+    result_number: Code | None = Field(default=None, description="办结（准予，09）：批文或证照的文号/编号")
 
 
 class CommitmentVerificationCreate(_Body):
@@ -394,6 +407,15 @@ class ItemActionRead(BaseModel):
     case_id: str = Field(description="案件编号")
     case_status: CaseStatus = Field(description="案件状态")
     item: ItemRead = Field(description="办理后的事项")
+
+
+class InboundStateRead(ItemActionRead):
+    external_ref: str = Field(description="部门审批系统的办件编号")
+    state: str = Field(description="上报的办理状态代码")
+    state_label: str = Field(description="办理状态")
+    action: ItemAction = Field(description="据此登记的事项操作")
+    recorded: bool = Field(description="本次上报是否登记了新的状态变化（false：已登记过，或事项已是该状态）")
+    already_recorded: bool = Field(description="同一上报（部门、办件编号、状态、时间）此前已登记：本次不重复登记")
 
 
 class NotificationCreated(_CaseKey):

@@ -232,6 +232,12 @@ class ItemStateChanged(EventPayload):
         default=None, description="告知承诺受理：对申请人承诺事项的核查日期（须在此日前核查）")
     result_number: str | None = Field(default=None, description="办结（准予）时的批文或证照文号/编号")
     result_material_id: str | None = Field(default=None, description="批文或证照扫描件的材料编号（材料类型 result）")
+    external_ref: str | None = Field(
+        default=None, description="部门系统上报时：该部门审批系统的办件编号（人工办理时为 null）")
+    reported_state: str | None = Field(
+        default=None, description="部门系统上报的办理状态代码（README「Other systems」的对照表；人工办理时为 null）")
+    reported_at: str | None = Field(
+        default=None, description="部门系统记录该状态的时间（上报时给出；未给出为 null）")
 
 
 # The fields of ItemStateChanged that are the item's state after the change: what the case keeps

@@ -125,6 +125,8 @@ POLICY: dict[str, Rule] = {
     "POST /coordination/cases/{case_id}/cover": only("window_agent", "park_agent", "supervisor", "admin"),
     "PUT /coordination/cases/{case_id}/plan": SERVICE_POINTS,
     "POST /coordination/cases/{case_id}/items/{item_no}/actions": only("window_agent", "park_agent", "dept_on", "dept_off"),
+    "POST /coordination/cases/{case_id}/items/{item_no}/states": only(
+        "dept_on", "dept_off", note="a department's system reports its own items' states (another's item: 403)"),
     "POST /coordination/cases/{case_id}/items/{item_no}/commitment-verification": only("window_agent", "park_agent", "dept_on",
                                                                                         "dept_off"),
     "POST /coordination/cases/{case_id}/notifications": SERVICE_POINTS,
@@ -171,6 +173,14 @@ POLICY: dict[str, Rule] = {
     "GET /reporting/satisfaction": AGENTS_AND_UP,
     "GET /reporting/assessment": AGENTS_AND_UP,
     "GET /reporting/monthly-reports/{month}": AGENTS_AND_UP,
+    # -- integration: webhook subscriptions and their delivery log (admin) ---------------------------------------
+    "POST /integration/subscriptions": ADMIN,
+    "GET /integration/subscriptions": ADMIN,
+    "GET /integration/subscriptions/{subscription_id}": ADMIN,
+    "DELETE /integration/subscriptions/{subscription_id}": ADMIN,
+    "GET /integration/subscriptions/{subscription_id}/deliveries": ADMIN,
+    "POST /integration/subscriptions/{subscription_id}/deliveries/{delivery_id}/redelivery": ADMIN,
+    "POST /integration/subscriptions/{subscription_id}/replay": ADMIN,
 }
 
 # Where main still differs from the policy: (route, group) → what it answers today.  Strict: when a fix
@@ -228,8 +238,12 @@ def world(tmp_path_factory):
     from shared.settings import Settings
 
     clock = ManualClock(datetime(2026, 9, 21, 9, 0, tzinfo=CHINA))
-    settings = Settings(data_dir=tmp_path_factory.mktemp("authz") / "data", relay_poll_seconds=0.05)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("authz") / "data", relay_poll_seconds=0.05,
+                        webhook_allowed_hosts=["127.0.0.1"])
     with start_app(settings, clock) as api:
+        r = api.post("/integration/subscriptions", "admin", json={"url": "http://127.0.0.1:9/refused", "events": ["*"]})
+        assert r.status_code == 201, r.text
+        subscription_id = r.json()["subscription_id"]
         case_id = conclude_case(api, items=list(CASE_ITEMS))
         r = rate(api, case_id, "dissatisfied", comment="用地预审环节来回跑了三次")
         assert r.status_code == 201, r.text
@@ -244,7 +258,8 @@ def world(tmp_path_factory):
         params = {"case_id": case_id, "item_no": "2", "material_id": material.json()["material_id"],
                   "request_id": "no-such-request", "year": "2026", "month": "2026-09",
                   "rectification_id": rate_rectification(api, case_id), "draw_id": r.json()["draw_id"],
-                  "department": "fgw", "username": "admin", "form": "completion"}
+                  "department": "fgw", "username": "admin", "form": "completion", "subscription_id": subscription_id,
+                  "delivery_id": api.get(f"/integration/subscriptions/{subscription_id}/deliveries", "admin").json()[0]["delivery_id"]}
         yield api, params, tokens
 
 

@@ -1,0 +1,1 @@
+"""integration: pushes to other systems (webhooks) — subscriptions, deliveries and their attempts."""

@@ -112,9 +112,22 @@ def _reporting(p: Parts):  # noqa: ANN202
 
 
 def _reporting_routers() -> list[APIRouter]:
-    from services.reporting.api import inbox_router, router
+    from services.reporting.api import router
 
-    return [router, inbox_router]
+    return [router]
+
+
+def _notifications(p: Parts):  # noqa: ANN202
+    from services.notifications.application import NotificationService
+
+    return NotificationService(env=p.env, clock=p.clock, calendar=p.calendar, settings=p.settings,
+                               read_store=p.read_store)
+
+
+def _notifications_routers() -> list[APIRouter]:
+    from services.notifications.api import router, sms_router
+
+    return [router, sms_router]
 
 
 class _Pages:
@@ -147,6 +160,10 @@ SYSTEM: tuple[Service, ...] = (
                     Check("rectification-overdue", "flag_overdue", 3600))),
     # reporting: every event of every publisher into its audit log and case views (calendar changes too)
     Service("reporting", build=_reporting, routers=_reporting_routers, consumes=PUBLISHERS),
+    # notifications: every publisher's events that ask someone to act become messages (GET /inbox, with the
+    # to-dos read from reporting's read store) and, where a phone is known, text messages sent by its check
+    Service("notifications", build=_notifications, routers=_notifications_routers, consumes=PUBLISHERS,
+            checks=(Check("sms", "send_due_sms", 60),)),
     # web: the pages for people (services/web), a client of the others' HTTP API; its own process in the
     # distributed runtime (BANGNIN_WEB_API_URLS names the services' URLs)
     Service("web", build=_web, routers=_web_routers),

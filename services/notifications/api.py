@@ -17,7 +17,7 @@ from services.reporting.inbox import todos
 
 router = APIRouter(tags=["inbox"])
 sms_router = APIRouter(prefix="/notifications", tags=["notifications"])
-MessageId = Path(min_length=1, max_length=64, pattern=r"^[0-9a-f-]+$", description="消息编号")
+MessageId = Path(min_length=1, max_length=64, description="消息编号")
 
 
 def notifications(request: Request) -> NotificationService:

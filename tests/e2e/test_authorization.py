@@ -159,7 +159,6 @@ POLICY: dict[str, Rule] = {
     "GET /evaluation/ratings/export": SUPERVISION,
     # -- reporting: the case's readers; figures for agents and up ------------------------------------------------
     "GET /reporting/cases": EVERYONE,
-    "GET /inbox": EVERYONE,
     "GET /reporting/cases/{case_id}": CASE_READERS,
     "GET /reporting/cases/{case_id}/history": CASE_READERS,
     "GET /reporting/cases/{case_id}/forms/{form}": CASE_READERS,
@@ -169,6 +168,11 @@ POLICY: dict[str, Rule] = {
     "GET /reporting/satisfaction": AGENTS_AND_UP,
     "GET /reporting/assessment": AGENTS_AND_UP,
     "GET /reporting/monthly-reports/{month}": AGENTS_AND_UP,
+    # -- notifications: each account's own inbox; the text messages for the admin ---------------------------------
+    "GET /inbox": EVERYONE,
+    "POST /inbox/{message_id}/read": only("applicant", hidden=tuple(g for g in SIGNED_IN_GROUPS if g != "applicant"),
+                                          note="the applicant's rating invitation: another account's message is 404"),
+    "GET /notifications/sms": ADMIN,
 }
 
 # Where main still differs from the policy: (route, group) → what it answers today.  Strict: when a fix
@@ -242,7 +246,9 @@ def world(tmp_path_factory):
         params = {"case_id": case_id, "item_no": "2", "material_id": material.json()["material_id"],
                   "request_id": "no-such-request", "year": "2026", "month": "2026-09",
                   "rectification_id": rate_rectification(api, case_id), "draw_id": r.json()["draw_id"],
-                  "department": "fgw", "username": "admin", "form": "completion"}
+                  "department": "fgw", "username": "admin", "form": "completion",
+                  "message_id": next(m["message_id"] for m in api.get("/inbox", "applicant").json()["messages"]
+                                     if m["kind"] == "rating_invitation" and m["case_id"] == case_id)}
         yield api, params, tokens
 
 

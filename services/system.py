@@ -163,7 +163,7 @@ SYSTEM: tuple[Service, ...] = (
     # notifications: every publisher's events that ask someone to act become messages (GET /inbox, with the
     # to-dos read from reporting's read store) and, where a phone is known, text messages sent by its check
     Service("notifications", build=_notifications, routers=_notifications_routers, consumes=PUBLISHERS,
-            checks=(Check("sms", "send_due_sms", 60),)),
+            checks=(Check("sms", "send_due_sms", 60), Check("cross-level-due", "remind_cross_level", 3600))),
     # web: the pages for people (services/web), a client of the others' HTTP API; its own process in the
     # distributed runtime (BANGNIN_WEB_API_URLS names the services' URLs)
     Service("web", build=_web, routers=_web_routers),

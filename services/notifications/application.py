@@ -64,23 +64,44 @@ class NotificationService(ServiceApplication):
                 return
             notices = CaseNotices.start(event.case_id)
         notices.note(decision.book)
+        # an event older than a day (a consumer new to an old log reads it from the start) gets its message,
+        # not a text message: nobody is to be woken by last year's deadline
+        fresh = self.clock.now() - event.occurred_at < dt.timedelta(days=1)
+        self.tell(notices, event.event_id, event.type, decision.notices, texts=fresh)
+        processing.collect_events(notices)
+
+    def tell(self, notices: CaseNotices, key: str, source: str, told: list[rules.Notice], texts: bool = True) -> None:
+        """Each notice as a message (once per ``key`` and recipient) and its text messages (once per key and phone)."""
         now = self.clock.now()
         wait_until = send_after(now, self.calendar_source.current, self.window())
-        for n in decision.notices:
-            message_id = str(stable_id("message", f"{event.event_id}|{n.recipient}"))
+        for n in told:
+            message_id = str(stable_id("message", f"{key}|{n.recipient}"))
             added = notices.add_message({
-                "message_id": message_id, "event_id": event.event_id, "event_type": event.type,
-                "case_id": event.case_id, "recipient": n.recipient, "kind": n.kind, "text": n.text, "link": n.link,
-                "item_no": n.item_no, "due_date": n.due_date, "project": decision.book.get("project"),
-                "item_name": (decision.book["items"].get(str(n.item_no)) or {}).get("name") if n.item_no else None, "at": now.isoformat(), "on": now.date().isoformat()})
-            for phone in n.phones if added else ():
+                "message_id": message_id, "event_id": key, "event_type": source,
+                "case_id": notices.case_id, "recipient": n.recipient, "kind": n.kind, "text": n.text, "link": n.link,
+                "item_no": n.item_no, "due_date": n.due_date, "project": notices.book.get("project"),
+                "item_name": (notices.book.get("items", {}).get(str(n.item_no)) or {}).get("name") if n.item_no else None,
+                "at": now.isoformat(), "on": now.date().isoformat()})
+            for phone in n.phones if added and texts else ():
                 notices.queue_sms({
-                    "sms_id": str(stable_id("sms", f"{event.event_id}|{phone}")), "message_id": message_id,
-                    "case_id": event.case_id, "phone": phone, "text": self.sms_text(n.text), "kind": n.kind,
+                    "sms_id": str(stable_id("sms", f"{key}|{phone}")), "message_id": message_id,
+                    "case_id": notices.case_id, "phone": phone, "text": self.sms_text(n.text), "kind": n.kind,
                     "template_id": self.settings.sms_templates.get(n.kind),
                     "params": {"text": n.text, "due_date": n.due_date or ""},
                     "send_after": wait_until.isoformat(), "created_at": now.isoformat()})
-        processing.collect_events(notices)
+
+    def remind_cross_level(self) -> int:
+        """The scheduled check: a 协办单 whose 答复期限 has come unanswered is told to the case agent, once."""
+        index, today = self.catch_up(self.index), self.clock.now().date().isoformat()
+        told = 0
+        for case_id, book in list(index.books.items()):
+            due = [(key, n) for key, n in rules.cross_level_due(book, today)
+                   if str(stable_id("message", f"{key}|{n.recipient}")) not in index.messages]
+            for key, notice in due:
+                self.update(lambda c=case_id: self.repository.get(CaseNotices.create_id(c)),
+                            lambda notices, k=key, n=notice: self.tell(notices, k, "cross_level_due", [n]))
+                told += 1
+        return told
 
     def consume(self, event: IntegrationEvent) -> bool:
         new = super().consume(event)

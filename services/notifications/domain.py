@@ -24,6 +24,7 @@ class CaseNotices(Aggregate):
         case_id: str
 
         def apply(self, agg: "CaseNotices") -> None:
+            agg.case_id = self.case_id
             agg.book, agg.messages, agg.reads, agg.sms = {}, {}, set(), {}
 
     class BookNoted(Aggregate.Event):

@@ -8,7 +8,7 @@ from typing import Any
 
 
 class NotificationsIndex:
-    wanted = frozenset({"MessageCreated", "MessageRead", "SmsQueued", "SmsAttempted"})
+    wanted = frozenset({"Started", "BookNoted", "MessageCreated", "MessageRead", "SmsQueued", "SmsAttempted"})
 
     def __init__(self) -> None:
         self.position = 0
@@ -16,10 +16,16 @@ class NotificationsIndex:
         self.by_recipient: dict[str, list[str]] = {}
         self.reads: set[tuple[str, str]] = set()
         self.sms: dict[str, dict] = {}  # sms_id → sms (with case_id and attempts)
+        self.case_of: dict[Any, str] = {}  # aggregate id → case id
+        self.books: dict[str, dict] = {}  # case id → its address book as last noted
 
     def apply(self, e: Any) -> None:
         kind = type(e).__name__
-        if kind == "MessageCreated":
+        if kind == "Started":
+            self.case_of[e.originator_id] = e.case_id
+        elif kind == "BookNoted":
+            self.books[self.case_of[e.originator_id]] = e.book
+        elif kind == "MessageCreated":
             m = dict(e.message)
             if m["message_id"] not in self.messages:
                 self.messages[m["message_id"]] = m

@@ -47,7 +47,7 @@ class Decision:
 
 def empty_book(case_id: str) -> dict[str, Any]:
     return {"case_id": case_id, "project": None, "enterprise": None, "enterprise_name": None, "phone": None,
-            "service_point": None, "case_agent": None, "items": {}, "rectifications": {}}
+            "service_point": None, "case_agent": None, "items": {}, "rectifications": {}, "cross_level": {}}
 
 
 def _phones(people: list[dict] | None) -> list[str]:
@@ -60,6 +60,7 @@ def decide(event: IntegrationEvent, book: dict[str, Any] | None, public_url: str
     book = {**(book or empty_book(case_id))}
     book["items"] = {str(k): dict(v) for k, v in book.get("items", {}).items()}
     book["rectifications"] = dict(book.get("rectifications", {}))
+    book["cross_level"] = dict(book.get("cross_level", {}))
     out = Decision(book)
     link = f"/cases/{case_id}"
     t = event.type
@@ -146,9 +147,11 @@ def decide(event: IntegrationEvent, book: dict[str, Any] | None, public_url: str
         out.notices.append(Notice("overdue", "role:supervisor", text, link, no, due))
     elif t == "coordination.CrossLevelRequested":
         due = p["due_date"]
+        book["cross_level"][p["request_id"]] = {"due_date": due, "unit": p["requested_unit"]}
         agent("cross_level_due", f"协办单{p['request_id']}（{p['requested_unit']}）已发出：{project()}，"
                                  f"答复期限{due}，请跟进协办结果", due=due)
     elif t == "coordination.CrossLevelAnswered":
+        book["cross_level"].pop(p["request_id"], None)
         agent("result", f"协办结果已反馈：{project()}协办单{p['request_id']}（{p['assisting_center']}）")
     elif t == "coordination.ClosureProposed":
         paper = "办结单" if p["kind"] == "completion" else "终止单"
@@ -182,6 +185,19 @@ def decide(event: IntegrationEvent, book: dict[str, Any] | None, public_url: str
         department(r.get("department"), "overdue", text, due=due)
         out.notices.append(Notice("overdue", "role:supervisor", text, link, None, due))
     return out
+
+
+def cross_level_due(book: dict[str, Any], today: str) -> list[tuple[str, Notice]]:
+    """The 协办单 of the case whose 答复期限 has come without an answer: (key, notice) each, the key naming the
+    request and its due date, so each is told once (pure)."""
+    found = []
+    for request_id, r in sorted((book.get("cross_level") or {}).items()):
+        if r["due_date"] <= today and book.get("case_agent"):
+            found.append((f"cross-level-due|{request_id}|{r['due_date']}", Notice(
+                "cross_level_due", f"user:{book['case_agent']}",
+                f"协办单{request_id}（{r['unit']}）答复期限{r['due_date']}已到，尚未收到协办结果："
+                f"「{book.get('project') or ''}」，请督办", f"/cases/{book['case_id']}", None, r["due_date"])))
+    return found
 
 
 def addresses(username: str, role: str, department: str | None, service_point: str | None,

@@ -238,3 +238,27 @@ class TestTheHttpGateway:
         # the item filed earlier had its text to the department's agent (附件11) too: the same three attempts
         (filed,) = sms(api, "item_filed")
         assert filed["recipient"] == "151****8699" and [a["ok"] for a in filed["attempts"]] == [False, False, True]
+
+
+def test_a_cross_level_request_reaches_the_case_agent_and_is_chased_when_its_answer_is_due(api, clock):
+    """协办单 (附件7): answered in 10 working days; the case agent is told when it goes out and, once, when the
+    answer is due and has not come."""
+    on(clock, 2026, 11, 2)  # Monday
+    case_id = open_case(api, in_park=False, items=[7])
+    body = {"reason": "项目用地涉及林地，须自治区林草局审核", "required_documents": ["使用林地申请表"], "items": [7],
+            "requested_unit": "内蒙古自治区政务服务中心", "project_contact": {"name": "王建国", "phone": APPLICANT_PHONE}}
+    r = api.post(f"/coordination/cases/{case_id}/cross-level-requests", "window_agent", json=body)
+    assert r.status_code == 201, r.text
+    due = r.json()["due_date"]
+    api.settle()
+    (sent,) = messages(api, "window_agent", "cross_level_due", case_id)
+    assert due in sent["text"] and PROJECT in sent["text"] and sent["due_date"] == due
+    api.runtime.run_scheduled()
+    assert len(messages(api, "window_agent", "cross_level_due", case_id)) == 1  # not due yet: nothing more
+    y, m, d = map(int, due.split("-"))
+    on(clock, y, m, d)
+    api.runtime.run_scheduled()
+    api.runtime.run_scheduled()
+    chased = [m for m in messages(api, "window_agent", "cross_level_due", case_id) if "尚未收到协办结果" in m["text"]]
+    assert len(chased) == 1 and due in chased[0]["text"]
+    assert not messages(api, "dept_zrzy", "cross_level_due", case_id)

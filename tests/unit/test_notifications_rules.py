@@ -71,3 +71,11 @@ def test_a_text_waits_for_the_next_working_morning():
     saturday_make_up_day = datetime(2026, 10, 10, 9, tzinfo=CHINA)  # a working Saturday (National Day 2026)
     assert calendar.is_workday(saturday_make_up_day.date())
     assert send_after(saturday_make_up_day, calendar, WINDOW) == saturday_make_up_day
+
+
+def test_the_inbox_is_answered_by_notifications():
+    from shared.positions import answering_service
+
+    assert answering_service("/inbox") == answering_service("/inbox/abc/read") == "notifications"
+    assert answering_service("/notifications/sms") == "notifications"
+    assert answering_service("/coordination/cases/BN1") == "coordination"

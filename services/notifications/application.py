@@ -85,7 +85,7 @@ class NotificationService(ServiceApplication):
             for phone in n.phones if added and texts else ():
                 notices.queue_sms({
                     "sms_id": str(stable_id("sms", f"{key}|{phone}")), "message_id": message_id,
-                    "case_id": notices.case_id, "phone": phone, "text": self.sms_text(n.text), "kind": n.kind,
+                    "case_id": notices.case_id, "phone": phone, "text": self.sms_text(n.sms or n.text), "kind": n.kind,
                     "template_id": self.settings.sms_templates.get(n.kind),
                     "params": {"text": n.text, "due_date": n.due_date or ""},
                     "send_after": wait_until.isoformat(), "created_at": now.isoformat()})

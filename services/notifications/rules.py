@@ -37,6 +37,7 @@ class Notice:
     item_no: int | None = None
     due_date: str | None = None
     phones: tuple[str, ...] = ()  # SMS to these, where known
+    sms: str | None = None  # the text message's words, where they differ from the message's (a full link)
 
 
 @dataclass
@@ -69,10 +70,11 @@ def decide(event: IntegrationEvent, book: dict[str, Any] | None, public_url: str
         return f"「{book.get('project') or '（未命名项目）'}」"
 
     def applicant(kind: str, text: str, *, item_no: int | None = None, due: str | None = None,
-                  to: str | None = None) -> None:
+                  to: str | None = None, sms: str | None = None) -> None:
         if book.get("enterprise"):
             phones = (book["phone"],) if book.get("phone") else ()
-            out.notices.append(Notice(kind, f"enterprise:{book['enterprise']}", text, to or link, item_no, due, phones))
+            out.notices.append(Notice(kind, f"enterprise:{book['enterprise']}", text, to or link, item_no, due, phones,
+                                      sms))
 
     def agent(kind: str, text: str, *, item_no: int | None = None, due: str | None = None) -> None:
         if book.get("case_agent"):
@@ -167,8 +169,8 @@ def decide(event: IntegrationEvent, book: dict[str, Any] | None, public_url: str
         book["enterprise"] = book.get("enterprise") or (p.get("applicant") or {}).get("credit_code")
         done = "办结" if p.get("outcome") == "completed" else "终止"
         rating = f"{link}/rating"
-        applicant("rating_invitation", f"{project()}已{done}，请评价本次代办帮办服务：{public_url.rstrip('/')}{rating}",
-                  to=rating)
+        text = f"{project()}已{done}，欢迎对本次代办帮办服务作出评价（好差评）"
+        applicant("rating_invitation", text, to=rating, sms=f"{text}：{public_url.rstrip('/')}{rating}")
     elif t == "evaluation.RectificationOpened":
         due = p["due_date"]
         owner = (p.get("agent") or {}).get("username")

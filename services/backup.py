@@ -25,7 +25,7 @@ import sqlite3
 import tarfile
 import tempfile
 
-DOWNSTREAM_FIRST = ("reporting", "relay", "evaluation", "coordination", "intake")
+DOWNSTREAM_FIRST = ("reporting", "notifications", "relay", "evaluation", "coordination", "intake")
 SKIPPED_SUFFIXES = ("-wal", "-shm", "-journal", ".partial")  # .partial: an upload or a key being written
 KEY_SUFFIX = ".key"
 FORMAT = "bangnin-backup/1"

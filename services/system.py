@@ -112,9 +112,22 @@ def _reporting(p: Parts):  # noqa: ANN202
 
 
 def _reporting_routers() -> list[APIRouter]:
-    from services.reporting.api import inbox_router, router
+    from services.reporting.api import router
 
-    return [router, inbox_router]
+    return [router]
+
+
+def _notifications(p: Parts):  # noqa: ANN202
+    from services.notifications.application import NotificationService
+
+    return NotificationService(env=p.env, clock=p.clock, calendar=p.calendar, settings=p.settings,
+                               read_store=p.read_store)
+
+
+def _notifications_routers() -> list[APIRouter]:
+    from services.notifications.api import router, sms_router
+
+    return [router, sms_router]
 
 
 def _integration(p: Parts):  # noqa: ANN202
@@ -165,6 +178,10 @@ SYSTEM: tuple[Service, ...] = (
     # recorded with the tracking record, sent by its own thread; the check retries what failed, with backoff)
     Service("integration", build=_integration, routers=_integration_routers, consumes=PUBLISHERS,
             checks=(Check("webhook-retries", "deliver_due", 2),)),
+    # notifications: every publisher's events that ask someone to act become messages (GET /inbox, with the
+    # to-dos read from reporting's read store) and, where a phone is known, text messages sent by its check
+    Service("notifications", build=_notifications, routers=_notifications_routers, consumes=PUBLISHERS,
+            checks=(Check("sms", "send_due_sms", 60), Check("cross-level-due", "remind_cross_level", 3600))),
     # web: the pages for people (services/web), a client of the others' HTTP API; its own process in the
     # distributed runtime (BANGNIN_WEB_API_URLS names the services' URLs)
     Service("web", build=_web, routers=_web_routers),

@@ -181,9 +181,15 @@ class ReadYourWrites:
         return None
 
 
+# Paths whose first segment is not the name of the service that answers them.
+ANSWERED_BY = {"inbox": "notifications"}
+
+
 def answering_service(path: str) -> str:
-    """The service a path belongs to: its first segment (``/coordination/cases/…`` → coordination)."""
-    return path.strip("/").split("/", 1)[0]
+    """The service a path belongs to: its first segment (``/coordination/cases/…`` → coordination;
+    ``/inbox`` → notifications)."""
+    first = path.strip("/").split("/", 1)[0]
+    return ANSWERED_BY.get(first, first)
 
 
 def malformed_after() -> JSONResponse:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from functools import cached_property
 from pathlib import Path
 import secrets
@@ -126,6 +127,18 @@ class Settings(BaseSettings):
     follow_up_ratio: float = Field(default=0.2, gt=0, le=1)
     max_follow_up_ratings: int = Field(default=3, ge=0, le=100,
                                        description="追评 a rater may add to their 首评 of one case.")
+
+    # Notifications (README "Reaching people"): text messages through the SMS port.
+    sms_gateway_url: str | None = Field(default=None, description=(
+        "The SMS gateway's URL (HTTP POST, JSON, signed); unset: the recording adapter (nothing leaves the process)."))
+    sms_gateway_secret: str | None = Field(default=None, description="HMAC-SHA256 secret of the gateway's signature header.")
+    sms_templates: dict[str, str] = Field(default_factory=dict, description=(
+        "The gateway's template id per message kind (correction_requested, deadline_warning, overdue, ...), as JSON."))
+    sms_signature: str = Field(default="帮您办", max_length=12, description="短信签名（【…】）")
+    sms_max_attempts: int = Field(default=5, ge=1, le=50, description="Attempts per text message before it is failed.")
+    sms_window_start: dt.time = Field(default=dt.time(8, 30), description="Earliest time a text message is sent on a working day.")
+    sms_window_end: dt.time = Field(default=dt.time(18, 0), description="No text message from then until the next working morning.")
+    public_url: str = Field(default="http://127.0.0.1:8000", description="The pages' address, for links in text messages.")
 
     # Reporting: weights of the per-department 放管服 assessment scorecard (normalised to 100 points).
     assessment_weights: dict[str, float] = Field(

@@ -22,10 +22,9 @@ from services.reporting.access import (
 from services.reporting.assessment import scorecard
 from services.reporting.caseview import CASE_STATUS_LABELS
 from services.reporting.figures import satisfaction, workloads
-from services.reporting.inbox import inbox
 from services.reporting.periods import Period, parse_month
 from services.reporting.schemas import (
-    AssessmentRead, CaseListRead, CaseViewRead, HistoryRead, InboxRead, MonthlyReportRead, ReferenceHistoryRead, SatisfactionRead,
+    AssessmentRead, CaseListRead, CaseViewRead, HistoryRead, MonthlyReportRead, ReferenceHistoryRead, SatisfactionRead,
     WorkloadsRead,
 )
 from services.reporting.search import matches, search_terms
@@ -36,7 +35,6 @@ from shared.office import OfficeUnavailable, document_to_pdf, workbook_to_pdf
 from shared.workbook import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
 
 router = APIRouter(prefix="/reporting", tags=["reporting"])
-inbox_router = APIRouter(tags=["inbox"])
 XLSX = WORKBOOK_MEDIA_TYPE
 CaseStatus = Literal[tuple(CASE_STATUS_LABELS)]  # type: ignore[valid-type]
 PDF = "application/pdf"
@@ -235,16 +233,6 @@ def get_monthly(month: str, request: Request, format: Literal["json", "xlsx", "p
         return Response(pdf, media_type=PDF, headers={
             "Content-Disposition": f'attachment; filename="bangnin-monthly-{month}.pdf"'})
     return report
-
-
-@inbox_router.get("/inbox", response_model=InboxRead,
-                  summary="我的待办与消息：等我处理的事（受理申请、办理事项、补正、签署、评价、差评整改），各注明案件、项目、截止日期与链接")
-def get_inbox(request: Request, principal: Principal = Depends(require_roles(*CASE_READERS))) -> dict:
-    service = reporting(request)
-    basis = service.basis()
-    views = [show(principal, case, basis.today, basis) for case in service.cases()
-             if case.get("status") and may_see(principal, case)]
-    return inbox(principal, views, basis.today)
 
 
 def form_response(form: str, docx: bytes, format: str, stem: str) -> Response:

@@ -1,4 +1,5 @@
-"""An account's to-do list and messages (``GET /inbox``): a pure function over the case views it may read.
+"""An account's to-do list (``GET /inbox``, served by the notifications service): a pure function over the case
+views it may read.
 
 What waits for whom (each entry names the case, the project, what to do, the due date and a link):
 
@@ -10,12 +11,11 @@ What waits for whom (each entry names the case, the project, what to do, the due
   a 办结单 or 终止单 the agent signed, to confirm; concluded cases it has not rated yet;
 * supervisor: 差评 not yet closed.
 
-Messages are the deadline warnings, overdue flags and results recorded on the items the account works on.
+The messages beside them (deadline warnings, overdue flags, results …) are the notifications service's own
+(``services/notifications``): made once per event and recipient, read or unread.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from shared.auth import Principal
 from shared.contracts import Role
@@ -105,32 +105,3 @@ def todos(principal: Principal, views: list[dict]) -> list[dict]:
                                         r.get("opened_on"), r.get("due_date")))
     found.sort(key=lambda t: t["at"] or "", reverse=True)
     return found
-
-
-def messages(principal: Principal, views: list[dict]) -> list[dict]:
-    """Deadline warnings, overdue flags and results of the items the account works on, newest first."""
-    role, found = principal.role, []
-    for view in views:
-        for item in view["items"]:
-            mine = ((role == Role.department_agent and item["department"] == principal.account.department)
-                    or (role in (Role.window_agent, Role.park_agent) and _own_case(principal, view))
-                    or role == Role.applicant)
-            if not mine:
-                continue
-            base = {"case_id": view["case_id"], "project": _project(view), "item_no": item["item_no"],
-                    "item_name": item["name"], "link": f"/cases/{view['case_id']}"}
-            if item.get("warned_on") and role != Role.applicant:
-                found.append({**base, "message_id": f"{view['case_id']}-{item['item_no']}-warned-{item['warned_on']}",
-                              "kind": "deadline_warning", "text": "临期提醒：即将到达承诺办结时限", "on": item["warned_on"]})
-            if item.get("overdue_on") and role != Role.applicant:
-                found.append({**base, "message_id": f"{view['case_id']}-{item['item_no']}-overdue-{item['overdue_on']}",
-                              "kind": "overdue", "text": "超期：已超过承诺办结时限", "on": item["overdue_on"]})
-            if item["status"] in CLOSED_ITEM and item.get("concluded_on"):
-                found.append({**base, "message_id": f"{view['case_id']}-{item['item_no']}-result",
-                              "kind": "result", "text": f"办理结果：{item['status_label']}", "on": item["concluded_on"]})
-    found.sort(key=lambda m: m["on"], reverse=True)
-    return found
-
-
-def inbox(principal: Principal, views: list[dict], today: date) -> dict:
-    return {"today": today.isoformat(), "todos": todos(principal, views), "messages": messages(principal, views)}

@@ -450,19 +450,3 @@ class InboxTodoRead(BaseModel):
     link: str = Field(description="案件页面")
 
 
-class InboxMessageRead(BaseModel):
-    message_id: str
-    kind: str = Field(description="deadline_warning 临期提醒, overdue 超期标记, result 办理结果")
-    text: str
-    on: str = Field(description="日期")
-    case_id: str
-    project: str | None
-    item_no: int | None
-    item_name: str | None
-    link: str
-
-
-class InboxRead(BaseModel):
-    today: str
-    todos: list[InboxTodoRead] = Field(description="待办：最新在前")
-    messages: list[InboxMessageRead] = Field(description="消息：最新在前")

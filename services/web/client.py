@@ -14,7 +14,8 @@ from starlette.requests import Request
 
 # Which service answers a path (the distributed runtime): the first segment of the path.
 SERVICE_OF_PREFIX = {"auth": "intake", "intake": "intake", "coordination": "coordination",
-                     "evaluation": "evaluation", "reporting": "reporting", "inbox": "reporting"}
+                     "evaluation": "evaluation", "reporting": "reporting", "inbox": "notifications",
+                     "notifications": "notifications"}
 TIMEOUT = 10.0
 
 

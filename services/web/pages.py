@@ -171,7 +171,25 @@ async def home(request: Request, after: str | None = Query(default=None)) -> Res
         items = sorted((t for t in todos if t["kind"] == "item_to_handle"),
                        key=lambda t: (t["workdays_left"] is None, t["workdays_left"] if t["workdays_left"] is not None else 0,
                                       t["due_date"] or ""))
-    return render(request, "home.html", session=session, todos=todos, messages=messages[:20], cases=rows, items=items)
+    unread = [m for m in messages if not m["read"]]
+    return render(request, "home.html", session=session, todos=todos, unread=unread[:20], unread_count=len(unread),
+                  messages=[m for m in messages if m["read"]][:10], cases=rows, items=items)
+
+
+@router.post("/messages/{message_id}/read")
+async def read_message(request: Request, message_id: str) -> Response:
+    """标为已读 on the home page: the API marks the account's own message, then the home page after it."""
+    try:
+        session, api = logged_in(request)
+    except NotLoggedIn:
+        return redirect("/login")
+    if await read_form(request, session) is None:
+        return csrf_refused(request)
+    answer = await api.post(f"/inbox/{quote(message_id, safe='')}/read")
+    if answer.status_code == 401:
+        return to_login(request)
+    after = position_of(answer)
+    return redirect("/" + (f"?after={quote(after)}" if after else ""))
 
 
 # -- the case page -------------------------------------------------------------------------------

@@ -163,7 +163,6 @@ POLICY: dict[str, Rule] = {
     "GET /evaluation/ratings/export": SUPERVISION,
     # -- reporting: the case's readers; figures for agents and up ------------------------------------------------
     "GET /reporting/cases": EVERYONE,
-    "GET /inbox": EVERYONE,
     "GET /reporting/cases/{case_id}": CASE_READERS,
     "GET /reporting/cases/{case_id}/history": CASE_READERS,
     "GET /reporting/cases/{case_id}/forms/{form}": CASE_READERS,
@@ -181,6 +180,11 @@ POLICY: dict[str, Rule] = {
     "GET /integration/subscriptions/{subscription_id}/deliveries": ADMIN,
     "POST /integration/subscriptions/{subscription_id}/deliveries/{delivery_id}/redelivery": ADMIN,
     "POST /integration/subscriptions/{subscription_id}/replay": ADMIN,
+    # -- notifications: each account's own inbox; the text messages for the admin ---------------------------------
+    "GET /inbox": EVERYONE,
+    "POST /inbox/{message_id}/read": only("applicant", hidden=tuple(g for g in SIGNED_IN_GROUPS if g != "applicant"),
+                                          note="the applicant's rating invitation: another account's message is 404"),
+    "GET /notifications/sms": ADMIN,
 }
 
 # Where main still differs from the policy: (route, group) → what it answers today.  Strict: when a fix
@@ -260,6 +264,9 @@ def world(tmp_path_factory):
                   "rectification_id": rate_rectification(api, case_id), "draw_id": r.json()["draw_id"],
                   "department": "fgw", "username": "admin", "form": "completion", "subscription_id": subscription_id,
                   "delivery_id": api.get(f"/integration/subscriptions/{subscription_id}/deliveries", "admin").json()[0]["delivery_id"]}
+                  "department": "fgw", "username": "admin", "form": "completion",
+                  "message_id": next(m["message_id"] for m in api.get("/inbox", "applicant").json()["messages"]
+                                     if m["kind"] == "rating_invitation" and m["case_id"] == case_id)}
         yield api, params, tokens
 
 

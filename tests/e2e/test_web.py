@@ -105,6 +105,21 @@ def test_inbox_lists_what_waits_for_each_account(api):
     assert api.client.get("/inbox").status_code == 401
 
 
+def test_the_home_page_shows_unread_messages_and_marks_one_read(api):
+    opened = open_case(api, in_park=False, items=[2])
+    api.post(f"/coordination/cases/{opened}/items/2/actions", "window_agent", json={"action": "file"})
+    api.settle()
+    client = logged_in(api, "dept_fgw")
+    home = client.get("/")
+    assert "新消息" in home.text and "事项待受理" in home.text and "标为已读" in home.text
+    (message,) = [m for m in api.get("/inbox", "dept_fgw").json()["messages"] if m["case_id"] == opened]
+    r = client.post(f"/messages/{message['message_id']}/read", data={"csrf": csrf_of(home.text)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/?after=notifications%3A")
+    after = client.get(r.headers["location"])
+    assert "已读消息" in after.text and f'/messages/{message["message_id"]}/read' not in after.text
+    assert client.post(f"/messages/{message['message_id']}/read", data={"csrf": "forged"}).status_code == 403
+
+
 def test_both_sides_close_the_case_on_its_page(api):
     """经双方认可 (附件8, 附件10): the agent signs the 办结单 on the case page, the applicant's to-do list asks
     for its confirmation, and its button concludes the case; the applicant may itself ask to end (自愿委托)."""

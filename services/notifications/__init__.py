@@ -1,0 +1,1 @@
+"""Notifications: messages in the inbox and text messages (README "Reaching people")."""

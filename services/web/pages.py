@@ -159,6 +159,10 @@ async def home(request: Request, after: str | None = Query(default=None)) -> Res
         session, api = logged_in(request)
     except NotLoggedIn:
         return redirect("/login")
+    if session.role == "supervisor":
+        from services.web.supervision import dashboard
+
+        return await dashboard(request, session, api)
     after = after_of(after)
     inbox, cases = await asyncio.gather(api.get("/inbox", after=after), api.get("/reporting/cases", after=after))
     if inbox.status_code == 401:

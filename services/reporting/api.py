@@ -222,7 +222,7 @@ def figure_cases_scope(principal: Principal, service: ReportingService, departme
                         "near_due_items|past_due_items|concluded_items|concluded_on_time|concluded_late>（各部门合计）；"
                         "考核的 assessment.<部门代码>.<handled_items|overdue_items>。筛选与统计接口相同。")
 def get_figure_cases(request: Request,
-                     figure: str = Query(min_length=1, max_length=100, description="指标名（见说明）"),
+                     figure: str = Query(default="ratings", min_length=1, max_length=100, description="指标名（见说明），缺省为 ratings 首次评价"),
                      department: str | None = Query(default=None),
                      channel: RatingChannel | None = Query(default=None, description="评价渠道"),
                      service_point: ServicePoint | None = SERVICE_POINT,

@@ -62,6 +62,21 @@ def cn_datetime(value: Any) -> str:
     return f"{cn_date(moment.date())} {moment:%H:%M}"
 
 
+def local_input(value: Any) -> str:
+    """A moment as a ``datetime-local`` input shows it (Beijing time, to the minute); a date as that day's end."""
+    if value in (None, ""):
+        return ""
+    text = str(value)
+    try:
+        if len(text) == 10:
+            return f"{date.fromisoformat(text).isoformat()}T23:59"
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return ""
+    moment = moment.astimezone(CHINA) if moment.tzinfo else moment
+    return f"{moment:%Y-%m-%dT%H:%M}"
+
+
 def workdays(left: int | None) -> str:
     """The deadline as people say it: 还剩 N 个工作日 / 今日到期 / 已超期 N 个工作日."""
     if left is None:

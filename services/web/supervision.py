@@ -224,3 +224,288 @@ async def dashboard_page(request: Request) -> Response:
     if refused:
         return refused
     return await dashboard(request, *found)
+
+
+# -- the case list -----------------------------------------------------------------------------
+CASE_FILTERS = ("q", "status", "department", "service_point", "overdue", "period")
+PAGE_SIZE = 20
+
+
+def case_statuses() -> dict[str, str]:
+    from shared.contracts.coordination import CASE_STATUS_LABELS as COORDINATION
+    from shared.contracts.intake import APPLICATION_STATUS_LABELS
+
+    return {**APPLICATION_STATUS_LABELS, "in_progress": COORDINATION["open"],
+            "awaiting_confirmation": COORDINATION["awaiting_confirmation"], "completed": COORDINATION["completed"],
+            "terminated": COORDINATION["terminated"]}
+
+
+@router.get("/cases")
+async def case_list(request: Request, cursor: str | None = Query(default=None, max_length=200)) -> Response:
+    try:
+        session, api = logged_in(request)
+    except NotLoggedIn:
+        return redirect("/login")
+    filters = {k: v.strip() for k in CASE_FILTERS if (v := request.query_params.get(k, "")).strip()}
+    params = {**filters, "limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})}
+    answer, known = await asyncio.gather(api.get("/reporting/cases", params=params), names(api))
+    if answer.status_code == 401:
+        return to_login(request)
+    found = answer.json() if answer.status_code == 200 else {"total": 0, "items": [], "next_cursor": None}
+    problem = None if answer.status_code == 200 else formats.message_of(answer.json(), "检索条件有误")
+    next_link = "/cases?" + urlencode({**filters, "cursor": found["next_cursor"]}) if found.get("next_cursor") else None
+    return render(request, "cases.html", status=200 if not problem else 422, session=session, found=found,
+                  filters=filters, problem=problem, names=known, statuses=case_statuses(), next_link=next_link,
+                  first_link="/cases?" + urlencode(filters) if cursor else None)
+
+
+# -- 差评 rectification ---------------------------------------------------------------------------
+RECT_STATES = {"pending": "待整改", "in_progress": "整改中", "under_review": "待审核", "rectified": "整改完成",
+               "invalid": "无效差评", "impossible": "无法整改", "closed": "已办结"}
+RECT_ACTIONS = {  # action: (button, needs a note, who: "supervisor" / "any"); offered as the API allows them
+    "start": ("开始整改", False, "any"), "record_follow_up_call": ("记录回访电话", True, "any"),
+    "verify": ("核实", True, "any"), "rectify": ("整改", True, "any"), "explain": ("解释说明", True, "any"),
+    "request_invalidation": ("申请认定无效差评", True, "any"), "request_impossible": ("申请认定无法整改", True, "any"),
+    "approve_review": ("审核通过", True, "supervisor"), "reject_review": ("审核不通过", True, "supervisor"),
+    "give_feedback": ("反馈评价人", True, "any"), "close": ("办结", False, "any"),
+}
+STEPS = ("pending", "in_progress", "under_review", "rectified", "closed")
+
+
+@router.get("/rectifications")
+async def rectification_list(request: Request, state: str | None = Query(default=None, max_length=20),
+                             overdue: str | None = Query(default=None, max_length=5)) -> Response:
+    try:
+        session, api = logged_in(request)
+    except NotLoggedIn:
+        return redirect("/login")
+    params = {k: v for k, v in (("state", state), ("overdue", overdue)) if v}
+    answer = await api.get("/evaluation/rectifications", params=params)
+    if answer.status_code == 401:
+        return to_login(request)
+    if answer.status_code != 200:
+        return render(request, "message.html", status=answer.status_code, session=session, title="无法查看差评整改",
+                      text=formats.message_of(answer.json(), "无权查看"))
+    return render(request, "rectifications.html", session=session, rows=answer.json(), states=RECT_STATES,
+                  state=state or "", overdue=overdue or "")
+
+
+async def show_rectification(request: Request, session, api, rect_id: str, *, after: str | None = None,  # noqa: ANN001
+                             errors: dict | None = None, message: str | None = None, status: int = 200,
+                             values: dict | None = None) -> Response:
+    answer = await api.get(f"/evaluation/rectifications/{quote(rect_id, safe='')}", after=after)
+    if answer.status_code == 401:
+        return to_login(request)
+    if answer.status_code != 200:
+        return render(request, "message.html", status=answer.status_code, session=session, title="无法查看该差评整改",
+                      text=formats.message_of(answer.json(), "差评整改不存在"))
+    rect = answer.json()
+    offered = [(a, *RECT_ACTIONS[a]) for a in rect.get("allowed_actions", []) if a in RECT_ACTIONS
+               and (RECT_ACTIONS[a][2] != "supervisor" or session.role == "supervisor")]
+    reached = STEPS.index(rect["state"]) if rect["state"] in STEPS else 3
+    return render(request, "rectification.html", status=status, session=session, r=rect, offered=offered,
+                  states=RECT_STATES, steps=STEPS, reached=reached, errors=errors or {}, message=message,
+                  values=values or {})
+
+
+@router.get("/rectifications/{rect_id}")
+async def rectification_page(request: Request, rect_id: str, after: str | None = Query(default=None)) -> Response:
+    try:
+        session, api = logged_in(request)
+    except NotLoggedIn:
+        return redirect("/login")
+    from services.web.pages import after_of
+
+    return await show_rectification(request, session, api, rect_id, after=after_of(after))
+
+
+@router.post("/rectifications/{rect_id}/actions")
+async def rectification_action(request: Request, rect_id: str) -> Response:
+    try:
+        session, api = logged_in(request)
+    except NotLoggedIn:
+        return redirect("/login")
+    fields = await read_form(request, session)
+    if fields is None:
+        return csrf_refused(request)
+    form = dict(fields)
+    body: dict[str, Any] = {"action": form.get("action", "")}
+    if form.get("note", "").strip():
+        body["note"] = form["note"].strip()
+    if form.get("items", "").strip():
+        body["items"] = [int(x) if x.strip().isdigit() else x.strip()
+                         for x in form["items"].replace("，", ",").replace("、", ",").split(",") if x.strip()]
+    if form.get("reached") in ("true", "false"):
+        body["reached"] = form["reached"] == "true"
+    answer = await api.post(f"/evaluation/rectifications/{quote(rect_id, safe='')}/actions", json=body)
+    if answer.status_code == 401:
+        return to_login(request)
+    if 200 <= answer.status_code < 300:
+        return redirect(f"/rectifications/{quote(rect_id)}?" + urlencode({"after": position_of(answer) or ""}))
+    from services.web.actions import failure
+
+    errors, text = failure(answer)
+    return await show_rectification(request, session, api, rect_id, errors=errors, message=text,
+                                    status=answer.status_code, values=form)
+
+
+# -- the monthly report ------------------------------------------------------------------------
+@router.get("/reports")
+async def reports(request: Request) -> Response:
+    found, refused = office(request)
+    if refused:
+        return refused
+    this_month = today(request.app.state.runtime.clock).strftime("%Y-%m")
+    month = request.query_params.get("month") or month_back(this_month, 1)
+    department = request.query_params.get("department")
+    return redirect(f"/reports/{quote(month, safe='')}" + (f"?department={quote(department, safe='')}" if department else ""))
+
+
+@router.get("/reports/{month}")
+async def report_page(request: Request, month: str) -> Response:
+    found, refused = office(request)
+    if refused:
+        return refused
+    session, api = found
+    department = request.query_params.get("department") or None
+    params = {"department": department} if department else None
+    answer, known = await asyncio.gather(api.get(f"/reporting/monthly-reports/{quote(month, safe='')}", params=params), names(api))
+    if answer.status_code == 401:
+        return to_login(request)
+    this_month = today(request.app.state.runtime.clock).strftime("%Y-%m")
+    months = [month_back(this_month, n) for n in range(0, 12)]
+    if answer.status_code != 200:
+        return render(request, "report.html", status=answer.status_code, session=session, month=month, report=None,
+                      problem=formats.message_of(answer.json(), "月报无法生成"), months=months, names=known,
+                      department=department)
+    return render(request, "report.html", session=session, month=month, report=answer.json(), problem=None,
+                  months=months, names=known, department=department, pct=pct)
+
+
+@router.get("/reports/{month}/download")
+async def report_download(request: Request, month: str, format: str = Query(default="xlsx", max_length=4)) -> Response:
+    found, refused = office(request)
+    if refused:
+        return refused
+    session, api = found
+    if format not in ("xlsx", "pdf"):
+        return render(request, "message.html", status=422, session=session, title="格式有误", text="下载格式应为 xlsx 或 pdf")
+    params = {"format": format, **({"department": d} if (d := request.query_params.get("department")) else {})}
+    answer = await api.get(f"/reporting/monthly-reports/{quote(month, safe='')}", params=params, timeout=120.0)
+    if answer.status_code != 200:
+        return render(request, "message.html", status=answer.status_code, session=session, title="月报未能下载",
+                      text=formats.message_of(answer.json(), "月报未能生成"))
+    return page_response(Response(answer.content, media_type=answer.headers["content-type"],
+                                  headers={"Content-Disposition": answer.headers.get("content-disposition", "attachment")}))
+
+
+# -- admin: the working-day calendar and the agent register ------------------------------------
+def admin(request: Request):  # noqa: ANN201
+    found, refused = office(request)
+    if refused or found[0].role == "admin":
+        return found, refused
+    return None, render(request, "message.html", status=403, session=found[0], title="无权查看",
+                        text="工作日历与人员登记由管理员维护。")
+
+
+def month_grids(year: int, holidays: set[str], makeup: set[str]) -> list[dict]:
+    import calendar as cal
+
+    grids = []
+    for month in range(1, 13):
+        weeks = []
+        for week in cal.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            row = []
+            for day in week:
+                if day.month != month:
+                    row.append(None)
+                    continue
+                iso = day.isoformat()
+                kind = "holiday" if iso in holidays else "makeup" if iso in makeup else "off" if day.weekday() >= 5 else "work"
+                row.append({"day": day.day, "iso": iso, "kind": kind})
+            weeks.append(row)
+        grids.append({"month": month, "weeks": weeks})
+    return grids
+
+
+def dates_of(text: str) -> list[str]:
+    return [part for part in text.replace("，", ",").replace("、", ",").replace("\n", ",").replace(" ", ",").split(",")
+            if part.strip()]
+
+
+async def show_calendar(request: Request, session, api, year: int, *, errors: dict | None = None,  # noqa: ANN001
+                        message: str | None = None, values: dict | None = None, status: int = 200,
+                        after: str | None = None, saved: bool = False) -> Response:
+    answer = await api.get(f"/coordination/calendar/{year}", after=after)
+    if answer.status_code == 401:
+        return to_login(request)
+    if answer.status_code != 200:
+        return render(request, "message.html", status=answer.status_code, session=session, title="无法查看工作日历",
+                      text=formats.message_of(answer.json(), "年份有误"))
+    view = answer.json()
+    holidays = [d for d, k in view["overrides"].items() if k == "holiday"]
+    workdays = [d for d, k in view["overrides"].items() if k == "workday"]
+    values = values or {"holidays": "\n".join(holidays), "workdays": "\n".join(workdays),
+                        "announced": "true" if not view["estimated"] else ""}
+    return render(request, "calendar.html", status=status, session=session, year=year, view=view,
+                  grids=month_grids(year, set(view["holidays_on_weekdays"]), set(view["makeup_workdays"])),
+                  errors=errors or {}, message=message, values=values, saved=saved)
+
+
+@router.get("/admin/calendar")
+async def calendar_now(request: Request) -> Response:
+    found, refused = admin(request)
+    if refused:
+        return refused
+    return redirect(f"/admin/calendar/{today(request.app.state.runtime.clock).year}")
+
+
+@router.get("/admin/calendar/{year}")
+async def calendar_page(request: Request, year: int, after: str | None = Query(default=None)) -> Response:
+    found, refused = admin(request)
+    if refused:
+        return refused
+    from services.web.pages import after_of
+
+    return await show_calendar(request, *found, year, after=after_of(after), saved=bool(after))
+
+
+@router.post("/admin/calendar/{year}")
+async def calendar_save(request: Request, year: int) -> Response:
+    found, refused = admin(request)
+    if refused:
+        return refused
+    session, api = found
+    fields = await read_form(request, session)
+    if fields is None:
+        return csrf_refused(request)
+    form = dict(fields)
+    overrides = {**dict.fromkeys(dates_of(form.get("holidays", "")), "holiday"),
+                 **dict.fromkeys(dates_of(form.get("workdays", "")), "workday")}
+    body = {"overrides": overrides, "announced": form.get("announced") == "true", "reason": form.get("reason", "").strip()}
+    answer = await api.put(f"/coordination/calendar/overrides/{year}", json=body)
+    if answer.status_code == 401:
+        return to_login(request)
+    if answer.status_code == 200:
+        return redirect(f"/admin/calendar/{year}?" + urlencode({"after": position_of(answer) or ""}))
+    from services.web.actions import failure
+
+    errors, text = failure(answer)
+    errors = {("holidays" if k.startswith("overrides") else k): v for k, v in errors.items()}
+    return await show_calendar(request, session, api, year, errors=errors, message=text, values=form,
+                               status=answer.status_code)
+
+
+@router.get("/admin/register")
+async def register_page(request: Request) -> Response:
+    found, refused = admin(request)
+    if refused:
+        return refused
+    session, api = found
+    answer, known = await asyncio.gather(api.get("/coordination/agent-register"), names(api))
+    if answer.status_code == 401:
+        return to_login(request)
+    if answer.status_code != 200:
+        return render(request, "message.html", status=answer.status_code, session=session, title="无法查看人员登记",
+                      text=formats.message_of(answer.json(), "无法查看"))
+    return render(request, "register.html", session=session, register=answer.json(), names=known)

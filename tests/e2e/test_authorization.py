@@ -167,6 +167,7 @@ POLICY: dict[str, Rule] = {
     "GET /reporting/reference-history": AGENTS_AND_UP,
     "GET /reporting/workloads": AGENTS_AND_UP,
     "GET /reporting/satisfaction": AGENTS_AND_UP,
+    "GET /reporting/figure-cases": AGENTS_AND_UP,
     "GET /reporting/assessment": AGENTS_AND_UP,
     "GET /reporting/monthly-reports/{month}": AGENTS_AND_UP,
 }

@@ -58,14 +58,15 @@ def events_between(events: list[dict], start: datetime | None, end: datetime) ->
             and datetime.fromisoformat(e["occurred_at"]) <= end]
 
 
-async def comparison(api, case_id: str, as_of: str | None, compare: str, shown: dict) -> dict:  # noqa: ANN001
-    """The case at ``compare`` beside the case shown (``as_of``, else now): changes from the earlier to the later."""
+async def comparison(api, case_id: str, as_of: str | None, compare: str, shown: dict,  # noqa: ANN001
+                     now: datetime) -> dict:
+    """The case at ``compare`` beside the case shown (``as_of``, else ``now``): changes from the earlier to the later."""
     other = await api.get(f"/reporting/cases/{quote(case_id)}/history", params={"as_of": compare})
     if other.status_code != 200:
         return {"error": formats.message_of(other.json(), "该时刻无法查看")}
     there = other.json()
-    here_at = moment(shown["as_of"]) or datetime.now(CHINA)
-    there_at = moment(there["as_of"]) or datetime.now(CHINA)
+    here_at = moment(shown["as_of"]) or now.astimezone(CHINA)
+    there_at = moment(there["as_of"]) or now.astimezone(CHINA)
     later_events = shown["events"] if here_at >= there_at else there["events"]
     (first, first_at), (second, second_at) = sorted(
         [(there["case"], there_at), (shown["case"], here_at)], key=lambda pair: pair[1])

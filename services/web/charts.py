@@ -10,7 +10,7 @@ from itertools import count
 
 from markupsafe import Markup, escape
 
-WIDTH, LABEL, BAR_H, GAP, TOP = 640, 190, 22, 8, 8
+WIDTH, LABEL, BAR_H, GAP, TOP = 540, 180, 22, 8, 8
 COLOURS = ("#0b5cad", "#1a7f37", "#8a5300", "#b3261e", "#6639ba", "#0a7a8a")
 _ids = count(1)
 
@@ -27,7 +27,7 @@ def bars(title: str, desc: str, rows: list[Bar], *, maximum: float | None = None
     uid = f"chart-{next(_ids)}"
     top = maximum if maximum else max([r.value or 0 for r in rows] + [1])
     height = TOP * 2 + max(len(rows), 1) * (BAR_H + GAP)
-    span = WIDTH - LABEL - 150
+    span = WIDTH - LABEL - 140
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
              f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg">',
              f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>']
@@ -38,10 +38,10 @@ def bars(title: str, desc: str, rows: list[Bar], *, maximum: float | None = None
         y = TOP + n * (BAR_H + GAP)
         w = 0 if not row.value else max(2, round(span * row.value / top))
         shown = row.text if row.text is not None else ("不适用" if row.value is None else _number(row.value))
-        label = escape(row.label if len(row.label) <= 13 else row.label[:12] + "…")
-        bar = (f'<text x="{LABEL - 8}" y="{y + 16}" text-anchor="end" font-size="13" fill="#1f2328">{label}</text>'
+        label = escape(row.label if len(row.label) <= 12 else row.label[:11] + "…")
+        bar = (f'<text x="{LABEL - 8}" y="{y + 16}" text-anchor="end" font-size="14" fill="#1f2328">{label}</text>'
                f'<rect x="{LABEL}" y="{y}" width="{w}" height="{BAR_H}" rx="3" fill="{fill}"/>'
-               f'<text x="{LABEL + w + 6}" y="{y + 16}" font-size="13" fill="#1f2328">{escape(shown)}</text>')
+               f'<text x="{LABEL + w + 6}" y="{y + 16}" font-size="14" fill="#1f2328">{escape(shown)}</text>')
         parts.append(bar)
     parts.append("</svg>")
     return Markup("".join(parts))

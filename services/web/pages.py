@@ -226,7 +226,8 @@ async def show_case(request: Request, session: sessions.Session, api: Api, case_
         return render(request, "message.html", status=read_status, session=session, title="无法查看该案件",
                       text=context["detail"])
     office = session.role in audit.OFFICE
-    compared = await audit.comparison(api, case_id, as_of, compare, context) if office and compare else None
+    compared = await audit.comparison(api, case_id, as_of, compare, context,
+                                              request.app.state.runtime.clock.now()) if office and compare else None
     if request.headers.get("hx-request") and status >= 400:
         status = 200  # htmx swaps only successful answers: the errors are in the page
     from services.web.caseforms import TERMINATION_REASONS, Values, case_actions

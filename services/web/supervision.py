@@ -89,7 +89,8 @@ async def names(api) -> dict:  # noqa: ANN001
     catalog = await api.get("/coordination/catalog")
     rows = catalog.json() if catalog.status_code == 200 else []
     return {"departments": {c["department"]["code"]: c["department"]["name"] for c in rows},
-            "items": {str(c["item_no"]): c["name"] for c in rows}}
+            "items": {str(c["item_no"]): c["name"] for c in rows},
+            "item_departments": {str(c["item_no"]): c["department"]["name"] for c in rows}}
 
 
 def api_errors(*answers) -> str | None:  # noqa: ANN002
@@ -379,7 +380,7 @@ async def report_page(request: Request, month: str) -> Response:
                       problem=formats.message_of(answer.json(), "月报无法生成"), months=months, names=known,
                       department=department)
     return render(request, "report.html", session=session, month=month, report=answer.json(), problem=None,
-                  months=months, names=known, department=department, pct=pct)
+                  months=months, names=known, department=department, pct=pct, indicator_labels=INDICATOR_LABELS)
 
 
 @router.get("/reports/{month}/download")
@@ -508,4 +509,7 @@ async def register_page(request: Request) -> Response:
     if answer.status_code != 200:
         return render(request, "message.html", status=answer.status_code, session=session, title="无法查看人员登记",
                       text=formats.message_of(answer.json(), "无法查看"))
-    return render(request, "register.html", session=session, register=answer.json(), names=known)
+    register = answer.json()
+    rows = sorted((int(no), people) for no, people in register["assignees"].items())
+    rows += [(int(no), []) for no in known["items"] if int(no) not in dict(rows)]
+    return render(request, "register.html", session=session, register=register, names=known, rows=sorted(rows))

@@ -10,7 +10,7 @@ from io import BytesIO
 import httpx
 
 from shared.clock import CHINA
-from tests.browser.conftest import axe_check, login
+from tests.browser.conftest import login
 from tests.browser.flow import Shot, checked, no_shot
 from tests.e2e.evaluation_support import conclude_case
 from tests.support import ApiClient, open_case
@@ -79,7 +79,7 @@ def dashboard(open_page, api: ApiClient, shot: Shot = no_shot) -> None:  # noqa:
     phone = open_page(width=390, height=844)
     login(phone, "supervisor")
     phone.goto(f"/?period={MONTH}")
-    axe_check(phone)
+    checked(phone, shot, "supervisor-dashboard-phone", phone=True)
 
 
 def case_before_and_after_completion(open_page, api: ApiClient, shot: Shot = no_shot) -> None:  # noqa: ANN001

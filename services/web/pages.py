@@ -82,6 +82,17 @@ async def read_form(request: Request, session: sessions.Session | None) -> list[
     return fields if sessions.csrf_ok(request, given, session) else None
 
 
+async def posted_form(request: Request) -> tuple[sessions.Session, Api, list[tuple[str, str]]] | Response:
+    """A form posted by a logged-in user with the session's CSRF token: (session, api, fields), else the answer
+    to give instead (the login page, or the 403 of a refused token)."""
+    try:
+        session, api = logged_in(request)
+    except NotLoggedIn:
+        return redirect("/login")
+    fields = await read_form(request, session)
+    return csrf_refused(request) if fields is None else (session, api, fields)
+
+
 def csrf_refused(request: Request) -> HTMLResponse:
     return render(request, "message.html", status=403, title="请求已失效",
                   text="页面已过期或不是从本系统提交的（安全校验未通过）。请返回刷新页面后重新提交，已填写的内容请重新填写。")

@@ -21,7 +21,7 @@ from shared.contracts.evaluation import RATING_CHANNEL_LABELS
 from services.web import formats
 from services.web.charts import Bar, bars
 from services.web.pages import (
-    NotLoggedIn, csrf_refused, logged_in, page_response, position_of, read_form, redirect, render, to_login,
+    NotLoggedIn, logged_in, page_response, position_of, posted_form, redirect, render, to_login,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -91,6 +91,16 @@ async def names(api) -> dict:  # noqa: ANN001
     return {"departments": {c["department"]["code"]: c["department"]["name"] for c in rows},
             "items": {str(c["item_no"]): c["name"] for c in rows},
             "item_departments": {str(c["item_no"]): c["department"]["name"] for c in rows}}
+
+
+def unreadable(request: Request, session, answer, title: str, fallback: str) -> Response | None:  # noqa: ANN001
+    """The page to show instead of one that could not read what it shows (None when the read succeeded)."""
+    if answer.status_code == 401:
+        return to_login(request)
+    if answer.status_code != 200:
+        return render(request, "message.html", status=answer.status_code, session=session, title=title,
+                      text=formats.message_of(answer.json(), fallback))
+    return None
 
 
 def api_errors(*answers) -> str | None:  # noqa: ANN002
@@ -189,11 +199,8 @@ async def figure_cases(request: Request, figure: str = Query(default="", max_len
     session, api = found
     filters = clean_filters(request)
     answer, known = await asyncio.gather(api.get("/reporting/figure-cases", params={"figure": figure, **filters}), names(api))
-    if answer.status_code == 401:
-        return to_login(request)
-    if answer.status_code != 200:
-        return render(request, "message.html", status=answer.status_code, session=session, title="无法列出该指标的案件",
-                      text=formats.message_of(answer.json(), "指标或筛选条件有误"))
+    if refused := unreadable(request, session, answer, "无法列出该指标的案件", "指标或筛选条件有误"):
+        return refused
     return render(request, "figure_cases.html", session=session, found=answer.json(), label=figure_label(figure, known),
                   filters=filters, names=known, back="/?" + urlencode(filters))
 
@@ -282,11 +289,8 @@ async def rectification_list(request: Request, state: str | None = Query(default
         return redirect("/login")
     params = {k: v for k, v in (("state", state), ("overdue", overdue)) if v}
     answer = await api.get("/evaluation/rectifications", params=params)
-    if answer.status_code == 401:
-        return to_login(request)
-    if answer.status_code != 200:
-        return render(request, "message.html", status=answer.status_code, session=session, title="无法查看差评整改",
-                      text=formats.message_of(answer.json(), "无权查看"))
+    if refused := unreadable(request, session, answer, "无法查看差评整改", "无权查看"):
+        return refused
     return render(request, "rectifications.html", session=session, rows=answer.json(), states=RECT_STATES,
                   state=state or "", overdue=overdue or "")
 
@@ -295,11 +299,8 @@ async def show_rectification(request: Request, session, api, rect_id: str, *, af
                              errors: dict | None = None, message: str | None = None, status: int = 200,
                              values: dict | None = None) -> Response:
     answer = await api.get(f"/evaluation/rectifications/{quote(rect_id, safe='')}", after=after)
-    if answer.status_code == 401:
-        return to_login(request)
-    if answer.status_code != 200:
-        return render(request, "message.html", status=answer.status_code, session=session, title="无法查看该差评整改",
-                      text=formats.message_of(answer.json(), "差评整改不存在"))
+    if refused := unreadable(request, session, answer, "无法查看该差评整改", "差评整改不存在"):
+        return refused
     rect = answer.json()
     offered = [(a, *RECT_ACTIONS[a]) for a in rect.get("allowed_actions", []) if a in RECT_ACTIONS
                and (RECT_ACTIONS[a][2] != "supervisor" or session.role == "supervisor")]
@@ -322,13 +323,10 @@ async def rectification_page(request: Request, rect_id: str, after: str | None =
 
 @router.post("/rectifications/{rect_id}/actions")
 async def rectification_action(request: Request, rect_id: str) -> Response:
-    try:
-        session, api = logged_in(request)
-    except NotLoggedIn:
-        return redirect("/login")
-    fields = await read_form(request, session)
-    if fields is None:
-        return csrf_refused(request)
+    found = await posted_form(request)
+    if isinstance(found, Response):
+        return found
+    session, api, fields = found
     form = dict(fields)
     body: dict[str, Any] = {"action": form.get("action", "")}
     if form.get("note", "").strip():
@@ -393,9 +391,8 @@ async def report_download(request: Request, month: str, format: str = Query(defa
         return render(request, "message.html", status=422, session=session, title="格式有误", text="下载格式应为 xlsx 或 pdf")
     params = {"format": format, **({"department": d} if (d := request.query_params.get("department")) else {})}
     answer = await api.get(f"/reporting/monthly-reports/{quote(month, safe='')}", params=params, timeout=120.0)
-    if answer.status_code != 200:
-        return render(request, "message.html", status=answer.status_code, session=session, title="月报未能下载",
-                      text=formats.message_of(answer.json(), "月报未能生成"))
+    if refused := unreadable(request, session, answer, "月报未能下载", "月报未能生成"):
+        return refused
     return page_response(Response(answer.content, media_type=answer.headers["content-type"],
                                   headers={"Content-Disposition": answer.headers.get("content-disposition", "attachment")}))
 
@@ -438,11 +435,8 @@ async def show_calendar(request: Request, session, api, year: int, *, errors: di
                         message: str | None = None, values: dict | None = None, status: int = 200,
                         after: str | None = None, saved: bool = False) -> Response:
     answer = await api.get(f"/coordination/calendar/{year}", after=after)
-    if answer.status_code == 401:
-        return to_login(request)
-    if answer.status_code != 200:
-        return render(request, "message.html", status=answer.status_code, session=session, title="无法查看工作日历",
-                      text=formats.message_of(answer.json(), "年份有误"))
+    if refused := unreadable(request, session, answer, "无法查看工作日历", "年份有误"):
+        return refused
     view = answer.json()
     holidays = [d for d, k in view["overrides"].items() if k == "holiday"]
     workdays = [d for d, k in view["overrides"].items() if k == "workday"]
@@ -476,10 +470,10 @@ async def calendar_save(request: Request, year: int) -> Response:
     found, refused = admin(request)
     if refused:
         return refused
-    session, api = found
-    fields = await read_form(request, session)
-    if fields is None:
-        return csrf_refused(request)
+    posted = await posted_form(request)
+    if isinstance(posted, Response):
+        return posted
+    session, api, fields = posted
     form = dict(fields)
     overrides = {**dict.fromkeys(dates_of(form.get("holidays", "")), "holiday"),
                  **dict.fromkeys(dates_of(form.get("workdays", "")), "workday")}
@@ -504,11 +498,8 @@ async def register_page(request: Request) -> Response:
         return refused
     session, api = found
     answer, known = await asyncio.gather(api.get("/coordination/agent-register"), names(api))
-    if answer.status_code == 401:
-        return to_login(request)
-    if answer.status_code != 200:
-        return render(request, "message.html", status=answer.status_code, session=session, title="无法查看人员登记",
-                      text=formats.message_of(answer.json(), "无法查看"))
+    if refused := unreadable(request, session, answer, "无法查看人员登记", "无法查看"):
+        return refused
     register = answer.json()
     rows = sorted((int(no), people) for no, people in register["assignees"].items())
     rows += [(int(no), []) for no in known["items"] if int(no) not in dict(rows)]

@@ -176,14 +176,15 @@ async def dashboard(request: Request, session, api) -> Response:  # noqa: ANN001
                                      api.get("/reporting/figure-cases", params={"figure": "workload.near_due_items", **figure_filters}))
     overdue_list = due_items[0].json()["items"] if due_items[0].status_code == 200 else []
     near_list = due_items[1].json()["items"] if due_items[1].status_code == 200 else []
-    departments = [d for d in a["departments"] if d["score"] is not None or not filters.get("department")]
+    departments = sorted((d for d in a["departments"] if d["score"] is not None or not filters.get("department")),
+                         key=lambda d: (d["rank"] is None, d["rank"] or 0, d["department"]))
     score_rows = [{**d, "shown": {k: (pct(v) if k != "overdue" else pct(v)) for k, v in d["indicators"].items()},
                    "links": {"overdue": figure_link(f"assessment.{d['department']}.overdue_items", figure_filters),
                              "handled": figure_link(f"assessment.{d['department']}.handled_items", figure_filters)}}
                   for d in departments]
     scored = [d for d in score_rows if d["score"] is not None]
     score_svg = bars("部门考核得分", "各部门“放管服”考核得分（满分100）", [Bar(d["department_name"], d["score"]) for d in scored],
-                     maximum=100, colour=3)
+                     maximum=100, colour=4)
     return render(request, "dashboard.html", session=session, **context, s=s, groups=groups, month_rows=month_rows,
                   monthly=monthly, rates=rates, rate_svg=rate_svg, load_rows=load_rows, load_totals=load_totals,
                   load_svg=load_svg, overdue_list=overdue_list, near_list=near_list, score=a, score_rows=score_rows,

@@ -186,3 +186,12 @@ def message_of(response_json: Any, fallback: str = "操作未完成") -> str:
         if isinstance(response_json.get("message"), str):
             return response_json["message"]
     return fallback
+
+
+def failure(answer) -> tuple[dict, str | None]:  # noqa: ANN001
+    """Errors by field and a message for the page (409, 403 …: the API's own words)."""
+    data = answer.json() if answer.headers.get("content-type", "").startswith("application/json") else {}
+    if answer.status_code == 422:
+        by_field, rest = field_errors(data)
+        return by_field, "请检查标出的项目：" + "；".join(rest) if rest else "请检查标出的项目"
+    return {}, message_of(data, f"操作未完成（{answer.status_code}）")

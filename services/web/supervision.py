@@ -21,7 +21,7 @@ from shared.contracts.evaluation import RATING_CHANNEL_LABELS
 from services.web import formats
 from services.web.charts import Bar, bars
 from services.web.pages import (
-    NotLoggedIn, logged_in, page_response, position_of, posted_form, redirect, render, to_login,
+    HOMES, NotLoggedIn, after_of, logged_in, page_response, position_of, posted_form, redirect, render, to_login,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -227,6 +227,9 @@ def figure_label(figure: str, known: dict) -> str:
     return figure
 
 
+HOMES["supervisor"] = dashboard
+
+
 @router.get("/dashboard")
 async def dashboard_page(request: Request) -> Response:
     found, refused = office(request)
@@ -317,8 +320,6 @@ async def rectification_page(request: Request, rect_id: str, after: str | None =
         session, api = logged_in(request)
     except NotLoggedIn:
         return redirect("/login")
-    from services.web.pages import after_of
-
     return await show_rectification(request, session, api, rect_id, after=after_of(after))
 
 
@@ -342,9 +343,7 @@ async def rectification_action(request: Request, rect_id: str) -> Response:
         return to_login(request)
     if 200 <= answer.status_code < 300:
         return redirect(f"/rectifications/{quote(rect_id)}?" + urlencode({"after": position_of(answer) or ""}))
-    from services.web.actions import failure
-
-    errors, text = failure(answer)
+    errors, text = formats.failure(answer)
     return await show_rectification(request, session, api, rect_id, errors=errors, message=text,
                                     status=answer.status_code, values=form)
 
@@ -461,8 +460,6 @@ async def calendar_page(request: Request, year: int, after: str | None = Query(d
     found, refused = admin(request)
     if refused:
         return refused
-    from services.web.pages import after_of
-
     return await show_calendar(request, *found, year, after=after_of(after), saved=bool(after))
 
 
@@ -484,9 +481,7 @@ async def calendar_save(request: Request, year: int) -> Response:
         return to_login(request)
     if answer.status_code == 200:
         return redirect(f"/admin/calendar/{year}?" + urlencode({"after": position_of(answer) or ""}))
-    from services.web.actions import failure
-
-    errors, text = failure(answer)
+    errors, text = formats.failure(answer)
     errors = {("holidays" if k.startswith("overrides") else k): v for k, v in errors.items()}
     return await show_calendar(request, session, api, year, errors=errors, message=text, values=form,
                                status=answer.status_code)

@@ -281,7 +281,6 @@ RECT_ACTIONS = {  # action: (button, needs a note, who: "supervisor" / "any"); o
     "approve_review": ("审核通过", True, "supervisor"), "reject_review": ("审核不通过", True, "supervisor"),
     "give_feedback": ("反馈评价人", True, "any"), "close": ("办结", False, "any"),
 }
-STEPS = ("pending", "in_progress", "under_review", "rectified", "closed")
 
 
 @router.get("/rectifications")
@@ -308,10 +307,18 @@ async def show_rectification(request: Request, session, api, rect_id: str, *, af
     rect = answer.json()
     offered = [(a, *RECT_ACTIONS[a]) for a in rect.get("allowed_actions", []) if a in RECT_ACTIONS
                and (RECT_ACTIONS[a][2] != "supervisor" or session.role == "supervisor")]
-    reached = STEPS.index(rect["state"]) if rect["state"] in STEPS else 3
     return render(request, "rectification.html", status=status, session=session, r=rect, offered=offered,
-                  states=RECT_STATES, steps=STEPS, reached=reached, errors=errors or {}, message=message,
-                  values=values or {})
+                  states=RECT_STATES, path=state_path(rect), errors=errors or {}, message=message, values=values or {})
+
+
+def state_path(rect: dict) -> list[str]:
+    """The states the rectification went through, in order (the last is where it stands)."""
+    history = rect.get("history") or []
+    path = [history[0]["from_state"]] if history else []
+    for state in [h["to_state"] for h in history] + [rect["state"]]:
+        if not path or path[-1] != state:
+            path.append(state)
+    return path
 
 
 @router.get("/rectifications/{rect_id}")

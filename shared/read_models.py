@@ -90,3 +90,15 @@ class NoticeBreachRead(BaseModel):
 
     kind: NoticeBreach = Field(description="repeat 一次性告知后再次要求补正；late 超过受理时限才告知补正")
     on_date: str = Field(description="要求补正的日期")
+
+
+class MaterialEntryRead(BaseModel):
+    """An entry of an item's 材料清单 (shared.reference.materials), as coordination's catalog and intake's
+    materials list show it."""
+
+    name: str = Field(description="材料名称（补正、容缺须引用此名称；上传时以此为材料名称即计为已提交）")
+    form: str = Field(description="原件、复印件、原件及复印件或电子件")
+    copies: int = Field(description="份数")
+    required: bool = Field(description="必须提交；false 为视情形提供（见 when）")
+    deficiency_allowed: bool = Field(description="可容缺受理、受理后补齐")
+    when: str = Field(description="视情形提供的材料适用的情形")

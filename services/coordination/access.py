@@ -29,24 +29,25 @@ def require_read(actor: Actor, case: Case) -> None:
         raise Forbidden("无权查看该案件：仅案件代办帮办员、相关审批部门、督查人员和申请单位可以查看")
 
 
-def require_case_agent(actor: Actor, case: Case, action: str) -> None:
-    if actor.username != case.case_agent["username"]:
+def require_case_agent(actor: Actor, case: Case, action: str, today: str | None = None) -> None:
+    """The case agent, or on ``today`` a deputy covering for them (代岗)."""
+    if actor.username not in case.acting_agents(today):
         require_read(actor, case)
         raise Forbidden(f"只有本案件的代办帮办员（{case.case_agent.get('name') or case.case_agent['username']}）可以{action}")
 
 
-def closure_side(actor: Actor, case: Case, action: str) -> str:
+def closure_side(actor: Actor, case: Case, action: str, today: str | None = None) -> str:
     """Which side of the case ``actor`` signs for: the applicant's enterprise, or the case agent."""
     if actor.role == Role.applicant:
         require_read(actor, case)  # another enterprise's case: 404
         return "applicant"
-    require_case_agent(actor, case, action)
+    require_case_agent(actor, case, action, today)
     return "agent"
 
 
-def require_item_actor(actor: Actor, case: Case, item_no: int) -> None:
+def require_item_actor(actor: Actor, case: Case, item_no: int, today: str | None = None) -> None:
     item = case.item(item_no)
-    if actor.username == case.case_agent["username"]:
+    if actor.username in case.acting_agents(today):
         return
     if actor.role == Role.department_agent and actor.department == item["department"]:
         return

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import datetime as dt
 
 from shared.errors import Invalid
+from shared.reference.materials import ItemMaterials
 from services.coordination import items as sm
 from services.coordination.clocks import next_pauses
 
@@ -72,6 +73,29 @@ def check_commitment(action: str, verify_by: str | None, today: dt.date) -> None
             raise Invalid("核查日期不能早于今天", field="verify_by")
     elif verify_by:
         raise Invalid("只有告知承诺受理（accept_on_commitment）填写核查日期", field="verify_by")
+
+
+def check_result(action: str, result: dict | None) -> None:
+    """Only 办结（准予）records the 批文/证照 it issued (its number, the scan's material id)."""
+    if result and action != "approve":
+        field = "result_number" if result.get("number") else "result_material_id"
+        raise Invalid("只有办结（准予，approve）登记批文或证照", field=field)
+
+
+def check_listed(listed: ItemMaterials, action: str, missing: list[str]) -> None:
+    """A correction or 容缺 request names entries of the item's 材料清单, and 容缺 only those it lets follow.
+
+    ``listed``: the item's list (shared.reference.materials); a name it lacks is refused with the list."""
+    if action not in GIVES_MISSING or not missing:
+        return
+    names = listed.names()
+    for i, name in enumerate(missing):
+        if name not in names:
+            raise Invalid(f"“{name}”不在该事项的材料清单中；清单所列：{'、'.join(names)}", field=f"missing_materials.{i}")
+        if action == "accept_with_deficiency" and not next(m for m in listed.materials if m.name == name).deficiency_allowed:
+            allowed = [m.name for m in listed.materials if m.deficiency_allowed]
+            raise Invalid(f"“{name}”是该事项的必要材料，不能容缺后补；可容缺的材料：{'、'.join(allowed) or '无'}",
+                          field=f"missing_materials.{i}")
 
 
 def deficiency_lapsed(item: dict, today: dt.date) -> bool:

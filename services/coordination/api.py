@@ -16,7 +16,7 @@ from services.coordination.application import CoordinationService
 from services.coordination.schemas import (
     CaseRead, CaseStatus, CaseSummaryRead, ClosureConfirmationCreate, CommitmentVerificationCreate, CombinedServiceCreate, CombinedServiceCreated, CompletionCreate, CrossLevelCreate,
     CrossLevelRead, CrossLevelResult, ItemActionCreate, ItemActionRead, JointReviewCreate, JointReviewCreated,
-    NotificationCreate, NotificationCreated, PlanPut, ReassignmentCreate, TerminationCreate,
+    CoverCreate, CoverCreated, NotificationCreate, NotificationCreated, PlanPut, ReassignmentCreate, TerminationCreate,
 )
 from services.coordination.views import case_view, item_view
 
@@ -51,12 +51,28 @@ def get_case(case_id: str, request: Request, principal: Principal = Depends(curr
 @router.post("/cases/{case_id}/reassignment", response_model=CaseRead, summary="变更案件代办帮办员（附理由）")
 def reassign(case_id: str, body: ReassignmentCreate, request: Request,
              principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES, Role.supervisor, Role.admin))) -> dict:
-    account = request.app.state.auth.accounts.get(body.username)
-    if account is None or account.disabled or account.role not in SERVICE_POINT_ROLES:
-        raise Invalid("新的代办帮办员须为窗口或园区服务点代办帮办员账号", field="username")
-    agent = {"username": account.username, "name": account.name, "department": account.department}
+    agent, point = service_point_agent(request, body.username, "新的代办帮办员")
     service = coordination(request)
-    return read(service, service.reassign(principal.context(), case_id, agent, account.service_point, body.reason), principal)
+    return read(service, service.reassign(principal.context(), case_id, agent, point, body.reason), principal)
+
+
+def service_point_agent(request: Request, username: str, who: str) -> tuple[dict, str | None]:
+    """The account named, as a case agent, and its service point: 422 naming ``username`` unless it is an
+    enabled window or park agent."""
+    account = request.app.state.auth.accounts.get(username)
+    if account is None or account.disabled or account.role not in SERVICE_POINT_ROLES:
+        raise Invalid(f"{who}须为窗口或园区服务点代办帮办员账号", field="username")
+    return {"username": account.username, "name": account.name, "department": account.department}, account.service_point
+
+
+@router.post("/cases/{case_id}/cover", status_code=status.HTTP_201_CREATED, response_model=CoverCreated,
+             summary="安排代岗：案件代办帮办员休假等期间由同一服务点的代办帮办员代为办理（期间内两人均可办理）")
+def arrange_cover(case_id: str, body: CoverCreate, request: Request,
+                  principal: Principal = Depends(require_roles(*SERVICE_POINT_ROLES, Role.supervisor, Role.admin))) -> dict:
+    deputy, point = service_point_agent(request, body.username, "代岗人员")
+    _, no = coordination(request).arrange_cover(principal.context(), case_id, deputy, point,
+                                                 iso(body.from_date), iso(body.to_date), body.reason)
+    return {"case_id": case_id, "cover_no": no}
 
 
 @router.put("/cases/{case_id}/plan", response_model=CaseRead, summary="编制项目申报计划（每次提交为新版本，旧版本保留）")
@@ -73,7 +89,9 @@ def item_action(case_id: str, item_no: PathNumber, body: ItemActionCreate, reque
                 principal: Principal = Depends(require_roles(*AGENTS))) -> dict:
     service = coordination(request)
     case = service.act(principal.context(), case_id, item_no, body.action, note=body.note,
-                       missing_materials=body.missing_materials, until=iso(body.until), verify_by=iso(body.verify_by))
+                       missing_materials=body.missing_materials, until=iso(body.until), verify_by=iso(body.verify_by),
+                       result={"number": body.result_number, "material_id": body.result_material_id}
+                       if body.result_number or body.result_material_id else None)
     item = item_view(case, item_no, service.calendar, service.today(), service.warning_workdays)
     return {"case_id": case_id, "case_status": case.status, "item": item}
 

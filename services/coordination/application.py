@@ -11,9 +11,11 @@ from shared.application import CommandContext, ServiceApplication
 from shared.clock import CHINA, today
 from shared.errors import ConcurrentUpdate, Invalid, NotFound
 from shared.reference import load_catalog
+from shared.reference.materials import load_materials
 from shared.contracts.calendar import calendar_subject
 from shared.workcalendar import CalendarChange, CalendarSource, WorkCalendar
 from services.coordination import access, consumers, crosslevel
+from services.coordination.actions import check_listed
 from services.coordination.calendar_changes import CalendarOverride, change_of, history_entry
 from services.coordination.domain import OPEN, Case
 from services.coordination.index import LogIndex
@@ -47,7 +49,7 @@ class CoordinationService(ServiceApplication):
         if event.type not in consumers.CONSUMES:
             return
         catalog, now = load_catalog(), self.clock.now()
-        seen = consumers.Seen(case=self._find(event.payload["case_id"]), catalog=catalog, now=now,
+        seen = consumers.Seen(case=self._find(event.case_id), catalog=catalog, now=now,
                               register=effective_assignees(catalog, self.catch_up(self.index).register_changes,
                                                            now.astimezone(CHINA).date().isoformat()))
         for aggregate in consumers.policy(event, seen):
@@ -84,47 +86,63 @@ class CoordinationService(ServiceApplication):
     def reassign(self, ctx: CommandContext, case_id: str, to_agent: dict, to_point: str | None, reason: str) -> Case:
         def run(c: Case, m: dict) -> bool:
             if ctx.actor.role not in access.READ_ALL:
-                access.require_case_agent(ctx.actor, c, "变更案件代办帮办员")
+                access.require_case_agent(ctx.actor, c, "变更案件代办帮办员", self.today().isoformat())
             return c.reassign(to_agent, to_point, reason, m)
         return self._update(ctx, case_id, run)[0]
 
+    def arrange_cover(self, ctx: CommandContext, case_id: str, deputy: dict, deputy_point: str | None,
+                      from_date: str, to_date: str, reason: str) -> tuple[Case, int]:
+        def run(c: Case, m: dict) -> int:
+            if ctx.actor.role not in access.READ_ALL:
+                access.require_case_agent(ctx.actor, c, "安排代岗")  # the case agent, not a deputy
+            return c.arrange_cover(deputy, deputy_point, from_date, to_date, reason, self.today(), m)
+        return self._update(ctx, case_id, run)
+
     def set_plan(self, ctx: CommandContext, case_id: str, steps: list[dict], note: str | None) -> Case:
         def run(c: Case, m: dict) -> bool:
-            access.require_case_agent(ctx.actor, c, "编制申报计划")
+            access.require_case_agent(ctx.actor, c, "编制申报计划", self.today().isoformat())
             return c.set_plan(steps, note, m)
         return self._update(ctx, case_id, run)[0]
 
     def act(self, ctx: CommandContext, case_id: str, item_no: int, action: str, *, note: str | None = None,
-            missing_materials: list[str] | None = None, until: str | None = None, verify_by: str | None = None) -> Case:
+            missing_materials: list[str] | None = None, until: str | None = None, verify_by: str | None = None,
+            result: dict | None = None) -> Case:
         def run(c: Case, m: dict) -> bool:
-            access.require_item_actor(ctx.actor, c, item_no)
+            access.require_item_actor(ctx.actor, c, item_no, self.today().isoformat())
+            if (listed := load_materials()).has_item(item_no):
+                check_listed(listed.for_item(item_no), action, missing_materials or [])
             return c.act(item_no, action, note=note, missing_materials=missing_materials or [], until=until,
                          today=self.today(), calendar=self.calendar, acceptance_workdays=self.acceptance_workdays, meta=m,
-                         verify_by=verify_by)
+                         verify_by=verify_by, result=result)
         return self._update(ctx, case_id, run)[0]
 
     def verify_commitment(self, ctx: CommandContext, case_id: str, item_no: int, result: str, note: str | None) -> Case:
         def run(c: Case, m: dict) -> bool:
-            access.require_item_actor(ctx.actor, c, item_no)
+            access.require_item_actor(ctx.actor, c, item_no, self.today().isoformat())
             return c.verify_commitment(item_no, result, note, self.today(), m)
         return self._update(ctx, case_id, run)[0]
 
     def give_notification(self, ctx: CommandContext, case_id: str, items: list[dict], note: str | None) -> tuple[Case, int]:
+        """一次性告知: each item's requirements as given, or, where none are given, its whole 材料清单."""
+        listed = load_materials()
+        items = [i if i.get("requirements") else {**i, "requirements": listed.notice(i["item_no"])}
+                 if listed.has_item(i["item_no"]) else i for i in items]
+
         def run(c: Case, m: dict) -> int:
-            access.require_case_agent(ctx.actor, c, "一次性告知")
+            access.require_case_agent(ctx.actor, c, "一次性告知", self.today().isoformat())
             return c.give_notification(items, note, self.today(), m)
         return self._update(ctx, case_id, run)
 
     def joint_review(self, ctx: CommandContext, case_id: str, **fields: Any) -> tuple[Case, int]:
         def run(c: Case, m: dict) -> int:
-            access.require_case_agent(ctx.actor, c, "组织会商联审")
+            access.require_case_agent(ctx.actor, c, "组织会商联审", self.today().isoformat())
             return c.hold_joint_review(meta=m, **fields)
         return self._update(ctx, case_id, run)
 
     def mark_combined(self, ctx: CommandContext, case_id: str, kind: str, items: list[int],
                       note: str | None) -> tuple[Case, int]:
         def run(c: Case, m: dict) -> int:
-            access.require_case_agent(ctx.actor, c, "标记联合服务")
+            access.require_case_agent(ctx.actor, c, "标记联合服务", self.today().isoformat())
             return c.mark_combined(kind, sorted(set(items)), note, m)
         return self._update(ctx, case_id, run)
 
@@ -137,7 +155,7 @@ class CoordinationService(ServiceApplication):
         upper_items, waiting_items = upper_items or [], waiting_items or []
 
         def run(c: Case, m: dict) -> str:
-            access.require_case_agent(ctx.actor, c, "提出跨层级协办")
+            access.require_case_agent(ctx.actor, c, "提出跨层级协办", self.today().isoformat())
             crosslevel.check_request(c, items, upper_items, waiting_items)
             same = None if idempotency_key else crosslevel.same_request(c, items, upper_items, reason, requested_unit)
             if same is not None:
@@ -158,7 +176,7 @@ class CoordinationService(ServiceApplication):
     def answer_cross_level(self, ctx: CommandContext, case_id: str, request_id: str, *, result: str,
                            assisted_by: dict, assisting_center: str | None, remark: str | None) -> Case:
         def run(c: Case, m: dict) -> bool:
-            access.require_case_agent(ctx.actor, c, "登记协办结果")
+            access.require_case_agent(ctx.actor, c, "登记协办结果", self.today().isoformat())
             center = assisting_center or c.cross_level.get(request_id, {}).get("requested_unit", "")
             return c.answer_cross_level(request_id, result, assisted_by, center, remark, self.today(), m)
         return self._update(ctx, case_id, run)[0]
@@ -167,7 +185,7 @@ class CoordinationService(ServiceApplication):
                  signed_on: str | None) -> Case:
         """The agent's side of the 办结单; the applicant confirms (:meth:`confirm_closure`)."""
         def run(c: Case, m: dict) -> bool:
-            access.require_case_agent(ctx.actor, c, "办结案件")
+            access.require_case_agent(ctx.actor, c, "办结案件", self.today().isoformat())
             return c.propose_closure("completion", "agent", note=note, returned_materials=returned_materials,
                                      signed_on=signed_on, today=self.today(), meta=m)
         return self._update(ctx, case_id, run)[0]
@@ -176,7 +194,7 @@ class CoordinationService(ServiceApplication):
                   returned_materials: list[str] | None, signed_on: str | None) -> Case:
         """One side of the 终止单: the case agent, or the applicant ending its voluntary delegation (自愿委托)."""
         def run(c: Case, m: dict) -> bool:
-            side = access.closure_side(ctx.actor, c, "终止代办帮办")
+            side = access.closure_side(ctx.actor, c, "终止代办帮办", self.today().isoformat())
             return c.propose_closure("termination", side, reason=reason, reason_code=reason_code,
                                      returned_materials=returned_materials, signed_on=signed_on, today=self.today(), meta=m)
         return self._update(ctx, case_id, run)[0]
@@ -185,7 +203,7 @@ class CoordinationService(ServiceApplication):
         """The other side: the applicant online; or the case agent, online for a termination the applicant
         proposed, else recording the applicant's signed paper form (its scan's material_id and the date on it)."""
         def run(c: Case, m: dict) -> bool:
-            side = access.closure_side(ctx.actor, c, "确认办结或终止")
+            side = access.closure_side(ctx.actor, c, "确认办结或终止", self.today().isoformat())
             if side == "agent" and c.proposal and c.proposal["side"] == "agent":
                 if not material_id or not signed_on:
                     field = "material_id" if not material_id else "signed_on"

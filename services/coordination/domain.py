@@ -26,12 +26,22 @@ from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from services.coordination import closure as closing, crosslevel, joint
 from services.coordination import items as sm
 from services.coordination.actions import (
-    apply_item_change, check_commitment, check_deficiency, deficiency_lapsed, receipt, recorded_missing, retry_key,
+    apply_item_change, check_commitment, check_deficiency, check_result, deficiency_lapsed, receipt, recorded_missing, retry_key,
 )
 from services.coordination.clocks import item_due, next_pauses, warning_date
 from services.coordination.plan import normalise_plan
 
 OPEN, AWAITING, COMPLETED, TERMINATED = "open", "awaiting_confirmation", "completed", "terminated"
+
+
+def new_item(opened: dict) -> dict:
+    """A delegated item as the case opens it (or a later 委托书 adds it): pending, nothing done yet."""
+    return {**opened, "status": sm.PENDING, "resume_to": None, "filed_on": None, "received_on": None,
+            "acceptance_due": None, "accepted_on": None, "deemed_accepted": False,
+            "concluded_on": None, "pauses": [], "missing_materials": [], "until": None,
+            "deficiency": None, "warned_for": [], "overdue_for": [], "notice_breaches": [],
+            "deficiency_overdue_for": [], "commitment": None, "result": None,
+            "history": [], "last": None}
 
 
 class Case(Aggregate):
@@ -46,18 +56,12 @@ class Case(Aggregate):
             case.case_id, case.service_point, case.case_agent = self.case_id, self.service_point, self.case_agent
             case.applicant, case.project, case.unit_name, case.channel = self.applicant, self.project, self.unit_name, self.channel
             case.opened_on, case.delegation_no, case.status = self.opened_on, self.delegation_no, OPEN
-            case.items = {
-                i["item_no"]: {**i, "status": sm.PENDING, "resume_to": None, "filed_on": None, "received_on": None,
-                               "acceptance_due": None, "accepted_on": None, "deemed_accepted": False,
-                               "concluded_on": None, "pauses": [], "missing_materials": [], "until": None,
-                               "deficiency": None, "warned_for": [], "overdue_for": [], "notice_breaches": [],
-                               "deficiency_overdue_for": [], "commitment": None,
-                               "history": [], "last": None}
-                for i in self.items
-            }
+            case.items = {i["item_no"]: new_item(i) for i in self.items}
+            case.delegated_agent, case.delegation_signed_for = None, None
             case.agent_history = [{"agent": self.case_agent, "from": self.meta["occurred_at"], "reason": "受理"}]
             case.plans, case.notifications, case.joint_reviews, case.combined_services = [], [], [], []
             case.cross_level, case.closure, case.proposal = {}, None, None
+            case.covers = []
 
     @classmethod
     def open(cls, **fields: Any) -> "Case":
@@ -94,6 +98,62 @@ class Case(Aggregate):
         self.trigger_event(self.CaseAgentReassigned, case_id=self.case_id, from_agent=self.case_agent, to_agent=to_agent, reason=reason, meta=meta)
         return True
 
+    def acting_agents(self, today: str | None) -> set[str]:
+        """The accounts acting as the case agent on ``today``: the case agent, and a deputy whose cover (代岗)
+        period holds the day (without a day, the case agent only)."""
+        deputies = {c["deputy"]["username"] for c in getattr(self, "covers", [])
+                    if today and c["from_date"] <= today <= c["to_date"]}
+        return {self.case_agent["username"], *deputies}
+
+    def follow_delegation(self, delegation_no: int, delegated_agent: str, items_added: list[dict], meta: dict) -> bool:
+        """A 委托书 signed again after acceptance: the case takes the items it adds (pending) and records whether
+        the agent it names is the case agent (代办人无转委托权: a reassigned case agent needs the applicant's new
+        委托书). Fewer items are refused by intake (an item not to be done is withdrawn on the case)."""
+        if self.status != OPEN or delegation_no <= (self.delegation_no or 0):
+            return False  # concluded, or this 委托书 (or a later one) is followed already
+        self.trigger_event(self.DelegationFollowed, case_id=self.case_id, delegation_no=delegation_no,
+                           delegated_agent=delegated_agent, case_agent=self.case_agent,
+                           items_added=[i for i in items_added if i["item_no"] not in self.items], meta=meta)
+        return True
+
+    def amend_project(self, project: dict, amendment_no: int, meta: dict) -> bool:
+        """The application's project corrected (intake.ApplicationAmended): the case's summary follows it."""
+        if project == self.project:
+            return False
+        self.trigger_event(self.CaseProjectAmended, case_id=self.case_id, amendment_no=amendment_no, project=project,
+                           meta=meta)
+        return True
+
+    @property
+    def delegation_agrees(self) -> bool:
+        """The 委托书 in force was signed for the case agent there is now (at acceptance, or signed again
+        since), or names them: a reassignment makes it disagree until the applicant signs a new one."""
+        signed_for = getattr(self, "delegation_signed_for", None) or self.agent_history[0]["agent"]
+        return signed_for["username"] == self.case_agent["username"] or \
+            getattr(self, "delegated_agent", None) == self.case_agent.get("name")
+
+    def arrange_cover(self, deputy: dict, deputy_point: str | None, from_date: str, to_date: str, reason: str,
+                      today: dt.date, meta: dict) -> int:
+        """代岗: another agent of the same service point acts for the case agent over a period (属地服务; the
+        deputy acts for the case agent, not in their place: 代办人无转委托权, so the 委托书 stays as signed)."""
+        self._require_open("安排代岗")
+        if deputy_point != self.service_point:
+            raise Invalid(f"代岗人员须为{SERVICE_POINT_LABELS[self.service_point]}的代办帮办员（属地服务）", field="username")
+        if deputy["username"] == self.case_agent["username"]:
+            raise Invalid("代岗人员不能是本案件的代办帮办员本人", field="username")
+        if to_date < from_date:
+            raise Invalid("代岗结束日期不能早于开始日期", field="to_date")
+        for c in self.covers:
+            if (c["deputy"]["username"], c["from_date"], c["to_date"]) == (deputy["username"], from_date, to_date) \
+                    and c["agent"]["username"] == self.case_agent["username"]:
+                return c["cover_no"]  # a retry
+        if to_date < today.isoformat():
+            raise Invalid("代岗期间已经结束", field="to_date")
+        no = len(self.covers) + 1
+        self.trigger_event(self.CaseCoverArranged, case_id=self.case_id, cover_no=no, agent=self.case_agent,
+                           deputy=deputy, from_date=from_date, to_date=to_date, reason=reason, meta=meta)
+        return no
+
     def set_plan(self, steps: list[dict], note: str | None, meta: dict) -> bool:
         self._require_open("编制申报计划")
         steps = normalise_plan(steps, {n: i["stage"] for n, i in self.items.items()})
@@ -103,7 +163,8 @@ class Case(Aggregate):
         return True
 
     def act(self, item_no: int, action: str, *, note: str | None, missing_materials: list[str], until: str | None,
-            today: dt.date, calendar, acceptance_workdays: int, meta: dict, verify_by: str | None = None) -> bool:  # noqa: ANN001
+            today: dt.date, calendar, acceptance_workdays: int, meta: dict, verify_by: str | None = None,  # noqa: ANN001
+            result: dict | None = None) -> bool:
         self._require_open("办理事项")
         item = self.item(item_no)
         if item["last"] == retry_key(action, note, missing_materials, until):
@@ -118,6 +179,7 @@ class Case(Aggregate):
         if action == "accept_with_deficiency":
             check_deficiency(missing_materials, until, today)
         check_commitment(action, verify_by, today)
+        check_result(action, result)
         rules = receipt(item, t, today, calendar, acceptance_workdays)
         accepted_on = today.isoformat() if t.starts_clock else item["accepted_on"]
         if rules.deemed_accepted:
@@ -132,7 +194,8 @@ class Case(Aggregate):
             paused=t.to_status in sm.PAUSED and bool(accepted_on), on_date=today.isoformat(),
             accepted_on=accepted_on, paused_workdays=due.paused_workdays if due else 0,
             acceptance_due=rules.acceptance_due, deemed_accepted=rules.deemed_accepted, notice_breach=rules.notice_breach,
-            commitment_verify_by=verify_by if action == "accept_on_commitment" else None, meta=meta,
+            commitment_verify_by=verify_by if action == "accept_on_commitment" else None,
+            result_number=(result or {}).get("number"), result_material_id=(result or {}).get("material_id"), meta=meta,
         )
         return True
 
@@ -321,6 +384,31 @@ class Case(Aggregate):
             case.case_agent = self.to_agent
             case.agent_history.append({"agent": self.to_agent, "from": self.meta["occurred_at"], "reason": self.reason})
 
+    class CaseProjectAmended(FromContract, Aggregate.Event):
+        contract = contracts.CaseProjectAmended
+
+        def apply(self, case: "Case") -> None:
+            case.project = self.project
+
+    class DelegationFollowed(FromContract, Aggregate.Event):
+        contract = contracts.DelegationFollowed
+
+        def apply(self, case: "Case") -> None:
+            case.delegation_no, case.delegated_agent = self.delegation_no, self.delegated_agent
+            case.delegation_signed_for = self.case_agent
+            for i in self.items_added:
+                case.items[i["item_no"]] = new_item(i)
+
+    class CaseCoverArranged(FromContract, Aggregate.Event):
+        contract = contracts.CaseCoverArranged
+
+        def apply(self, case: "Case") -> None:
+            if not hasattr(case, "covers"):
+                case.covers = []
+            case.covers.append({"cover_no": self.cover_no, "agent": self.agent, "deputy": self.deputy,
+                                "from_date": self.from_date, "to_date": self.to_date, "reason": self.reason,
+                                "arranged_at": self.meta["occurred_at"], "arranged_by": self.meta["actor"]["username"]})
+
     class PlanSet(FromContract, Aggregate.Event):
         contract = contracts.PlanSet
 
@@ -343,6 +431,8 @@ class Case(Aggregate):
             if self.commitment_verify_by:
                 item["commitment"] = {"verify_by": self.commitment_verify_by, "result": None, "verified_on": None,
                                       "note": None, "overdue_for": []}
+            if self.result_number or self.result_material_id:
+                item["result"] = {"number": self.result_number, "material_id": self.result_material_id}
             item.update(fields_of(self, only=ITEM_STATE_FIELDS))  # the item's state as this change left it
 
     class ItemDueDateMoved(FromContract, Aggregate.Event):

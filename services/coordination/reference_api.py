@@ -12,10 +12,11 @@ from shared.auth import Principal, current_principal, require_roles
 from shared.contracts import Role
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.reference import load_catalog
+from shared.reference.materials import load_materials
 from shared.types import PathNumber
 from shared.workcalendar import PACKAGE_YEARS
 from services.coordination.schemas import (
-    CalendarPut, CalendarRead, CatalogItemRead, RegisterChangeCreate, RegisterChangeRead, RegisterRead,
+    CalendarPut, CalendarRead, CatalogItemRead, ItemMaterialsRead, RegisterChangeCreate, RegisterChangeRead, RegisterRead,
 )
 
 router = APIRouter(prefix="/coordination", tags=["coordination: reference"])
@@ -36,6 +37,17 @@ def catalog(_: Principal = Depends(current_principal)) -> list[dict]:
             "assigned_agents": [{"name": a.name, "phone": a.phone} for a in c.agents_for(i.item_no)],
         })
     return rows
+
+
+@router.get("/catalog/items/{item_no}/materials", response_model=ItemMaterialsRead,
+            summary="材料清单：该事项须提交的材料（名称、原件或复印件、份数、是否可容缺）及其来源")
+def item_materials(item_no: PathNumber, _: Principal = Depends(current_principal)) -> dict:
+    listed = load_materials()
+    if not load_catalog().has_item(item_no) or not listed.has_item(item_no):
+        raise NotFound(f"事项目录中没有事项{item_no}")
+    entry = listed.for_item(item_no)
+    return {"item_no": item_no, "version": listed.version, **entry.model_dump(),
+            "notice": listed.notice(item_no)}
 
 
 @router.get("/calendar/{year}", response_model=CalendarRead, summary="某年的工作日历：是否为预估、调休表、变更历史")

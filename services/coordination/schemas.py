@@ -13,7 +13,7 @@ from shared.contracts.coordination import (
 )
 from shared.read_models import (
     ActorRead, AgentRead, ApplicantRead, CombinedServiceRead, CrossLevelRequestRead, DepartmentRef,
-    ItemProgressPart, JointReviewRead, NoticeBreachRead, NotificationEntry, OpenedItemPart, PersonRead, PlanStepRead,
+    ItemProgressPart, JointReviewRead, MaterialEntryRead, NoticeBreachRead, NotificationEntry, OpenedItemPart, PersonRead, PlanStepRead,
     read_model,
 )
 from shared.types import (
@@ -34,6 +34,18 @@ class PersonIn(_Body):
 class ReassignmentCreate(_Body):
     username: Code = Field(description="新的案件代办帮办员账号（窗口或园区服务点代办员）")
     reason: Reason = Field(description="变更原因")
+
+
+class CoverCreate(_Body):
+    username: Code = Field(description="代岗人员账号（同一服务点的代办帮办员）")
+    from_date: CaseDate = Field(description="代岗开始日期（含）")
+    to_date: CaseDate = Field(description="代岗结束日期（含）")
+    reason: Reason = Field(description="代岗原因（休假、出差、培训等）")
+
+
+class CoverCreated(BaseModel):
+    case_id: str
+    cover_no: int = Field(description="代岗安排编号")
 
 
 class PlanStepIn(_Body):
@@ -57,6 +69,8 @@ class ItemActionCreate(_Body):
     missing_materials: Entries = Field(default_factory=list, description="所缺（或须补正的）材料")
     until: CaseDate | None = Field(default=None, description="容缺材料承诺补齐日期")
     verify_by: CaseDate | None = Field(default=None, description="告知承诺受理：核查申请人承诺的日期（不早于今日）")
+    result_number: Code | None = Field(default=None, description="办结（准予）：批文或证照的文号/编号")
+    result_material_id: Code | None = Field(default=None, description="办结（准予）：批文或证照扫描件的材料编号（材料类型 result）")
 
 
 class CommitmentVerificationCreate(_Body):
@@ -66,7 +80,7 @@ class CommitmentVerificationCreate(_Body):
 
 class ItemRequirementsIn(_Body):
     item_no: ItemNo
-    requirements: Entries = Field(min_length=1, description="该事项的全部申报要求（一次性告知）")
+    requirements: Entries | None = Field(default=None, description="该事项的全部申报要求（一次性告知）；不填则按材料清单列出")
 
 
 class NotificationCreate(_Body):
@@ -162,6 +176,18 @@ class AgentHistoryRead(BaseModel):
     reason: str = Field(description="受理，或变更原因")
 
 
+class CoverRead(BaseModel):
+    cover_no: int = Field(description="代岗安排编号")
+    agent: AgentRead = Field(description="被代岗的案件代办帮办员")
+    deputy: AgentRead = Field(description="代岗人员")
+    from_date: str = Field(description="代岗开始日期（含）")
+    to_date: str = Field(description="代岗结束日期（含）")
+    reason: str = Field(description="代岗原因")
+    active: bool = Field(description="今天在代岗期间内")
+    arranged_at: str = Field(description="安排时刻（ISO 8601）")
+    arranged_by: str = Field(description="安排人账号")
+
+
 class DeficiencyRead(BaseModel):
     missing_materials: list[str] = Field(description="容缺的材料")
     until: str = Field(description="承诺补齐日期")
@@ -186,6 +212,11 @@ class CommitmentRead(BaseModel):
     overdue_flags: list[str] = Field(description="已记录逾期未核查的核查日期")
 
 
+class ItemResultRead(BaseModel):
+    number: str | None = Field(description="批文或证照文号/编号")
+    material_id: str | None = Field(description="批文或证照扫描件的材料编号（材料类型 result）")
+
+
 class ItemRead(ItemProgressPart, OpenedItemPart):
     """One delegated item: as opened, its handling state, its clock (as of today) and its history."""
 
@@ -203,6 +234,7 @@ class ItemRead(ItemProgressPart, OpenedItemPart):
     deficiency_overdue_flags: list[str] = Field(description="已记录逾期未补齐的承诺补齐日期")
     waiting_for_cross_level: list[str] = Field(description="等待其协办结果才能申报的协办单编号（反馈后为空）")
     commitment: CommitmentRead | None = Field(description="告知承诺受理：核查日期与核查结果；非告知承诺受理为 null")
+    result: ItemResultRead | None = Field(description="办结（准予）时登记的批文或证照；未登记为 null")
     warnings: list[str] = Field(description="已发出临期提醒的截止日期")
     due_soon: bool = Field(description="临期：在提醒天数之内且未超期")
     overdue: bool = Field(description="超期（在办已过截止日期，或超期办结）")
@@ -327,6 +359,10 @@ class CaseRead(CaseOpenedPart):
     status_label: str = Field(description="案件状态（中文）")
     service_point_name: str = Field(description="服务点名称")
     agent_history: list[AgentHistoryRead] = Field(description="代办帮办员的变更记录")
+    delegation_agrees: bool = Field(description="现行授权委托书为现任案件代办帮办员签署（受理时或其后重新签署）；"
+                                                "变更代办帮办员后为 false，直至申请人重新签署授权委托书")
+    delegated_agent: str | None = Field(description="受理后重新签署的授权委托书所列代办人；未重新签署为 null")
+    covers: list[CoverRead] = Field(description="代岗安排（期间内代岗人员与案件代办帮办员均可办理）")
     plan: Union[PlanRead, NoPlanRead] = Field(description="当前申报计划与实际（尚未编制时 version 为 0）")
     plan_versions: list[PlanVersionRead] = Field(description="申报计划的全部版本")
     items: list[ItemRead] = Field(description="委托事项")
@@ -370,6 +406,15 @@ class JointReviewCreated(_CaseKey):
 
 class CombinedServiceCreated(_CaseKey):
     marker_no: int = Field(description="标记序号（同一标记重复提交时为原序号）")
+
+
+class ItemMaterialsRead(BaseModel):
+    item_no: int = Field(description="事项编号")
+    version: int = Field(description="材料清单版本")
+    source: str = Field(description="清单依据（法规条文或公开办事指南）")
+    verified: bool = Field(description="true 按所列法规条文逐项列出；false 据办事指南通用要素整理，待承办部门核定")
+    materials: list[MaterialEntryRead] = Field(description="材料")
+    notice: list[str] = Field(description="一次性告知的写法（不填告知内容时按此告知）")
 
 
 class CatalogItemRead(BaseModel):

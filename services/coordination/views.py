@@ -41,7 +41,7 @@ def item_view(case: Case, no: int, calendar, today: dt.date, warning_workdays: i
         "deficiency_overdue": bool(i["deficiency"] and i["deficiency"]["until"] < today.isoformat()),
         "deficiency_overdue_flags": list(i["deficiency_overdue_for"]),
         "waiting_for_cross_level": crosslevel.waiting_for(case, no),
-        "commitment": commitment_view(i["commitment"], today),
+        "commitment": commitment_view(i["commitment"], today), "result": i.get("result"),
         "warnings": list(i["warned_for"]),
         "due_soon": bool(due and running and warning_date(calendar, due.due_date, warning_workdays) <= today <= due.due_date),
         "overdue": bool(due and ((running and today > due.due_date) or (i["concluded_on"] and end > due.due_date))),
@@ -72,6 +72,9 @@ def case_view(case: Case, calendar, today: dt.date, warning_workdays: int, role:
         **from_payload(CaseOpenedPart, vars(case)),  # as opened
         "status": case.status, "status_label": CASE_STATUS_LABELS[case.status],
         "service_point_name": catalog.service_point(case.service_point).name, "agent_history": case.agent_history,
+        "delegation_agrees": case.delegation_agrees,
+        "delegated_agent": getattr(case, "delegated_agent", None),
+        "covers": [{**c, "active": c["from_date"] <= today.isoformat() <= c["to_date"]} for c in getattr(case, "covers", [])],
         "plan": {**case.plan, "rows": plan_vs_actual(case.plan, actual)} if case.plan else
                 {"version": 0, "steps": [], "rows": plan_vs_actual(None, actual)},
         "plan_versions": case.plans,

@@ -94,6 +94,9 @@ class Application(Aggregate):
             legal_representative, agent, items
         ):
             return False
+        if self.status == ACCEPTED and (dropped := [n for n in current["items"] if n not in items]):
+            raise Conflict(f"案件已受理：新的授权委托书不能减少委托事项（事项{'、'.join(map(str, dropped))}）；"
+                           "不再办理的事项请代办帮办员在案件中撤回", code="delegation_narrowed")
         self.trigger_event(self.DelegationSigned, 
             delegation_no=len(self.delegations) + 1, legal_representative=legal_representative, agent=agent,
             items=items, item_count=len(items), supersedes=current["delegation_no"] if current else None,

@@ -14,6 +14,7 @@ from typing import Iterable
 from shared.contracts import SERVICE_POINT_ROLE, Actor, Role
 from shared.contracts.intake import MATERIAL_KIND_LABELS
 from shared.errors import Forbidden, Invalid, NotFound
+from shared.reference.materials import MaterialsList
 
 READ_ALL = (Role.supervisor, Role.admin)
 SAME_UPLOAD = ("kind", "file_name", "sha256")
@@ -95,3 +96,22 @@ def grouped(materials: Iterable[dict], item_names: dict[int, str]) -> list[dict]
                             "latest_version": versions[-1]["version"], "versions": versions}
                            for title, versions in by_title.items()]}
             for no, by_title in groups.items()]
+
+
+def checklist(materials: Iterable[dict], items: Iterable[int], listed: MaterialsList) -> list[dict]:
+    """Per item of the case, its 材料清单 (shared.reference.materials) against what was uploaded: an entry is
+    supplied when a material of that item carries the entry's name as its title and is not withdrawn."""
+    supplied: dict[tuple[int, str], dict] = {}
+    for m in sorted(materials, key=lambda m: m["version"]):
+        if m["item_no"] is not None and not m.get("withdrawal"):
+            supplied[(m["item_no"], m["title"])] = m
+    rows = []
+    for no in sorted(items):
+        if not listed.has_item(no):
+            continue
+        entries = [{**e.model_dump(), "supplied": (no, e.name) in supplied,
+                    "material_id": supplied[(no, e.name)]["material_id"] if (no, e.name) in supplied else None}
+                   for e in listed.for_item(no).materials]
+        rows.append({"item_no": no, "entries": entries,
+                     "missing": [e["name"] for e in entries if e["required"] and not e["supplied"]]})
+    return rows

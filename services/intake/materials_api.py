@@ -24,6 +24,7 @@ from shared.contracts.intake import MATERIAL_KIND_LABELS, SIGNED_FORM_TITLES
 from shared.errors import DomainError, NotFound
 from shared.filetypes import ACCEPTED, identify, safe_file_name
 from shared.reference import load_catalog
+from shared.reference.materials import load_materials
 from shared.uploads import MAX_FIELD_BYTES, read_upload
 from services.intake.application import IntakeService
 from services.intake import materials as rules
@@ -95,6 +96,7 @@ def list_materials(case_id: str, request: Request, principal: Principal = Depend
     shown = [_read(m) for m in application.materials.values() if rules.may_read(principal.actor, m, departments)]
     names = {no: catalog.item(no).name for no in departments}
     return {"case_id": case_id, "groups": rules.grouped(shown, names),
+            "checklist": rules.checklist(application.materials.values(), departments, load_materials()),
             "accepted_types": [t.label for t in ACCEPTED.values()], "max_bytes": max_bytes(request.app)}
 
 

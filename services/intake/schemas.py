@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from shared.contracts import Channel
 from shared.contracts.intake import DelegatedAgent, EnterpriseRef, MaterialKind, MaterialUploaded, ProjectInfo, UnitInfo
-from shared.read_models import ActorRead, read_model
+from shared.read_models import ActorRead, MaterialEntryRead, read_model
 from shared.reference import load_catalog
 from shared.types import CaseDate, ItemNo, ItemNumbers, Name, Reason, Title
 
@@ -168,8 +168,20 @@ class MaterialGroupRead(BaseModel):
     materials: list[MaterialTitleRead]
 
 
+class ChecklistEntryRead(MaterialEntryRead):
+    supplied: bool = Field(description="已上传（未撤回）")
+    material_id: str | None = Field(description="最新一版的材料编号；未提交为 null")
+
+
+class ItemChecklistRead(BaseModel):
+    item_no: int
+    entries: list[ChecklistEntryRead] = Field(description="材料清单逐项：已提交或缺")
+    missing: list[str] = Field(description="尚缺的必要材料")
+
+
 class MaterialListRead(BaseModel):
     case_id: str
     groups: list[MaterialGroupRead]
+    checklist: list[ItemChecklistRead] = Field(description="按事项的材料清单：已提交与尚缺")
     accepted_types: list[str] = Field(description="可上传的文件类型")
     max_bytes: int = Field(description="单个文件大小上限（字节）")

@@ -101,11 +101,7 @@ async def item_action(request: Request, case_id: str, item_no: int) -> Response:
         action = next((v for k, v in fields if k == "action"), "")
         taken = FIELDS_OF_ACTION.get(action, ("note",))
         kept = [(k, v) for k, v in fields if k == "action" or k in taken]
-        licence = next((v.strip() for k, v in fields if k == "licence_no" and v.strip()), None)
-        body = formats.body_from_form(kept, line_lists=["missing_materials"] if "missing_materials" in taken else [])
-        if licence and action == "approve":
-            body["note"] = f"批文/证照编号：{licence}" + (f"；{body['note']}" if body.get("note") else "")
-        return body
+        return formats.body_from_form(kept, lists=["missing_materials"])
 
     return await case_command(request, case_id, f"item-{item_no}", "POST",
                               f"/coordination/cases/{q(case_id)}/items/{item_no}/actions", build, anchor=f"item-{item_no}")
@@ -146,10 +142,13 @@ async def notification(request: Request, case_id: str) -> Response:
 
     def build(fields: list[tuple[str, str]]) -> dict:
         items = []
+        by_list = {int(v) for k, v in fields if k == "by_list" and v.isdigit()}
         for k, v in fields:
-            if k.startswith("requirements.") and formats.lines(v):
-                order.append(int(k.split(".")[1]))
-                items.append({"item_no": order[-1], "requirements": formats.lines(v)})
+            no = k.removeprefix("requirements.")
+            if k.startswith("requirements.") and no.isdigit() and (formats.lines(v) or int(no) in by_list):
+                order.append(int(no))
+                # written requirements as written; none, with 按材料清单 ticked: the item's whole 材料清单
+                items.append({"item_no": order[-1], **({"requirements": formats.lines(v)} if formats.lines(v) else {})})
         note = next((v for k, v in fields if k == "note" and v.strip()), None)
         return {"items": items, **({"note": note} if note else {})}
 
@@ -168,6 +167,22 @@ async def joint_review(request: Request, case_id: str) -> Response:
     return await case_command(request, case_id, "joint", "POST", f"/coordination/cases/{q(case_id)}/joint-reviews",
                               lambda f: formats.body_from_form(f, lists=["departments"], integer_lists=["items"]),
                               anchor="joint")
+
+
+@router.post("/cases/{case_id}/combined-service")
+async def combined_service(request: Request, case_id: str) -> Response:
+    return await case_command(request, case_id, "combined", "POST", f"/coordination/cases/{q(case_id)}/combined-services",
+                              lambda f: formats.body_from_form(f, integer_lists=["items"]), anchor="combined")
+
+
+@router.post("/cases/{case_id}/amendment")
+async def amendment(request: Request, case_id: str) -> Response:
+    def build(fields: list[tuple[str, str]]) -> dict:
+        body = formats.body_from_form(fields)
+        return {"changes": {k: body[k] for k in ("unit", "project") if k in body}, "reason": body.get("reason")}
+
+    return await case_command(request, case_id, "amend", "POST", f"/intake/applications/{q(case_id)}/amendments",
+                              build, lambda field: field.removeprefix("changes."), anchor="amend")
 
 
 @router.post("/cases/{case_id}/cross-level")
@@ -201,6 +216,12 @@ async def closure_confirmation(request: Request, case_id: str) -> Response:
     return await case_command(request, case_id, "confirmation", "POST",
                               f"/coordination/cases/{q(case_id)}/closure/confirmation",
                               lambda f: formats.body_from_form(f), anchor="closure")
+
+
+@router.post("/cases/{case_id}/cover")
+async def cover(request: Request, case_id: str) -> Response:
+    return await case_command(request, case_id, "cover", "POST", f"/coordination/cases/{q(case_id)}/cover",
+                              lambda f: formats.body_from_form(f), anchor="cover")
 
 
 @router.post("/cases/{case_id}/reassignment")

@@ -12,6 +12,7 @@ SERVICE_POINT_ROLES = ("window_agent", "park_agent")
 SERVICE_POINT_OF_ROLE = {"window_agent": "district", "park_agent": "park"}
 FIELDS_OF_ACTION = {  # which of the action's fields each item action takes (ItemActionCreate)
     "request_correction": ("missing_materials", "note"), "accept_with_deficiency": ("missing_materials", "until", "note"),
+    "approve": ("result_number", "note"),
 }
 TERMINATION_REASONS = {"conditions_not_met": "项目或事项不具备办理条件", "falsified_materials": "申报材料弄虚作假",
                        "unlawful": "其他违法违规情况", "applicant_request": "申请人申请终止", "other": "其他"}
@@ -43,7 +44,10 @@ def case_actions(session: Session, context: dict) -> dict:
     case, role = context["case"], session.role
     status = case["status"]
     at_point = role in SERVICE_POINT_ROLES and case.get("service_point") == SERVICE_POINT_OF_ROLE[role]
-    agent = at_point and (case.get("case_agent") or {}).get("username") == session.username
+    own_case = at_point and (case.get("case_agent") or {}).get("username") == session.username
+    covering = at_point and any(c["active"] and c["deputy"]["username"] == session.username
+                                for c in (context.get("coordination") or {}).get("covers", []))
+    agent = own_case or covering  # the case agent, or a deputy in their cover period (代岗)
     items = {}
     for item in case["items"]:
         own = role == "department_agent" and session.department == item["department"]
@@ -65,6 +69,9 @@ def case_actions(session: Session, context: dict) -> dict:
         "withdraw": role == "applicant" and status == "submitted",
         "decide": at_point and status == "submitted",
         "manage": agent and status == "in_progress",
+        "cover": own_case and status == "in_progress",  # only the case agent arranges their cover
+        # 更正申请表: the applicant or the case's service point, while the application stands
+        "amend": (role == "applicant" or at_point) and status not in ("rejected", "withdrawn", "completed", "terminated"),
         "items": items,
         "rate": role == "applicant" and concluded,
         # 经双方认可: the other side assents — the applicant online, the agent online (the applicant proposed)

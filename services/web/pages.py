@@ -208,7 +208,8 @@ async def case_context(api: Api, case_id: str, after: str | None, as_of: str | N
             "breaks": found.get("breaks", []),
             "as_of": found["as_of"], "coordination": coord, "details": details,
             "catalog": {c["item_no"]: c for c in rows},
-            "materials": materials.json() if materials.status_code == 200 else None}
+            "materials": materials.json() if materials.status_code == 200 else None,
+            "checklists": {c["item_no"]: c for c in (materials.json().get("checklist", []) if materials.status_code == 200 else [])}}
 
 
 @router.get("/cases/{case_id}")

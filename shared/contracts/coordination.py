@@ -50,6 +50,8 @@ CommitmentResult = Literal["kept", "broken"]
 COMMITMENT_RESULT_LABELS: dict[str, str] = {"kept": "核查属实（承诺已履行）", "broken": "核查不实（未履行承诺）"}
 TerminationReason = Literal["conditions_not_met", "falsified_materials", "unlawful", "applicant_request", "other"]
 CombinedService = Literal["multi_assessment", "multi_drawing_review", "joint_acceptance"]
+COMBINED_SERVICE_LABELS: dict[str, str] = {"multi_assessment": "多评合一", "multi_drawing_review": "多图联审",
+                                           "joint_acceptance": "联合验收"}
 
 
 class _Part(BaseModel):
@@ -140,11 +142,40 @@ class CaseOpened(EventPayload):
     delegation_no: int | None = Field(default=None, description="授权委托书序号")
 
 
+@contract("coordination.DelegationFollowed",
+          description="受理后重新签署的授权委托书：案件随之增加委托事项；委托书签署时的案件代办帮办员随之记录")
+class DelegationFollowed(EventPayload):
+    case_id: str
+    delegation_no: int = Field(description="新的授权委托书序号")
+    delegated_agent: PersonalStr = Field(description="委托书所列代办人姓名")
+    case_agent: CaseAgent = Field(description="委托书签署时的案件代办帮办员")
+    items_added: list[OpenedItem] = Field(default_factory=list, description="新增的委托事项（待申报）")
+
+
+@contract("coordination.CaseProjectAmended", description="申请表更正后，案件的项目信息随之更新（如后补的项目代码）")
+class CaseProjectAmended(EventPayload):
+    case_id: str
+    amendment_no: int = Field(description="申请表的第几次更正")
+    project: ProjectSummary = Field(description="更正后的项目")
+
+
 @contract("coordination.CaseAgentReassigned", description="案件代办帮办员变更（附理由）")
 class CaseAgentReassigned(EventPayload):
     case_id: str
     from_agent: CaseAgent
     to_agent: CaseAgent
+    reason: FreeTextStr
+
+
+@contract("coordination.CaseCoverArranged",
+          description="代岗：案件代办帮办员休假、出差等期间，由同一服务点的代岗人员代为办理（期间内两人均可办理；申请人可见）")
+class CaseCoverArranged(EventPayload):
+    case_id: str
+    cover_no: int = Field(description="代岗安排编号（自 1 起）")
+    agent: CaseAgent = Field(description="被代岗的案件代办帮办员")
+    deputy: CaseAgent = Field(description="代岗人员")
+    from_date: str = Field(description="代岗开始日期（含）")
+    to_date: str = Field(description="代岗结束日期（含）")
     reason: FreeTextStr
 
 
@@ -187,6 +218,8 @@ class ItemStateChanged(EventPayload):
         default=None, description="违反一次性告知：repeat 一次性告知后再次要求补正；late 超过受理时限才告知补正")
     commitment_verify_by: str | None = Field(
         default=None, description="告知承诺受理：对申请人承诺事项的核查日期（须在此日前核查）")
+    result_number: str | None = Field(default=None, description="办结（准予）时的批文或证照文号/编号")
+    result_material_id: str | None = Field(default=None, description="批文或证照扫描件的材料编号（材料类型 result）")
 
 
 # The fields of ItemStateChanged that are the item's state after the change: what the case keeps

@@ -27,6 +27,9 @@ COMPUTED_SINCE = {
     "waiting_for_cross_level",  # coordination's item: the 协办单 it waits for (none in an old store)
     "commitments_broken",  # the scorecard: 告知承诺 found broken (none in an old store)
     "limits",  # the scorecard: where the time limits it counted come from (the catalog's limits_source)
+    "amendments",  # intake's application and reporting's case: the amendments made (after 0.2.0; none in an old store)
+    "covers",  # coordination's case: 代岗 arranged (after 0.2.0; none in an old store)
+    "delegation_agrees",  # coordination's case: the 委托书 in force signed for today's case agent (after 0.2.0)
 }
 
 

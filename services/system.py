@@ -159,8 +159,9 @@ def _web_routers() -> list[APIRouter]:
     from services.web.applications import router as applications
     from services.web.materials import router as materials
     from services.web.pages import router as pages
+    from services.web.supervision import router as supervision
 
-    return [pages, applications, actions, materials]
+    return [pages, applications, actions, materials, supervision]
 
 
 SYSTEM: tuple[Service, ...] = (

@@ -21,10 +21,11 @@ from services.reporting.access import (
 )
 from services.reporting.assessment import scorecard
 from services.reporting.caseview import CASE_STATUS_LABELS
+from services.reporting.figure_cases import UnknownFigure, figure_members
 from services.reporting.figures import satisfaction, workloads
 from services.reporting.periods import Period, parse_month
 from services.reporting.schemas import (
-    AssessmentRead, CaseListRead, CaseViewRead, HistoryRead, MonthlyReportRead, ReferenceHistoryRead, SatisfactionRead,
+    AssessmentRead, CaseListRead, CaseViewRead, FigureCasesRead, HistoryRead, MonthlyReportRead, ReferenceHistoryRead, SatisfactionRead,
     WorkloadsRead,
 )
 from services.reporting.search import matches, search_terms
@@ -82,6 +83,8 @@ def checked_department(department: str | None) -> str | None:
 
 PERIOD = Query(default=None, description="统计月份 YYYY-MM（与 from/to 二选一）")
 FROM = Query(default=None, alias="from", description="起始日期 YYYY-MM-DD（含）")
+SERVICE_POINT = Query(default=None, description="服务点：district 区政务服务局窗口，park 工业园区管委会服务点")
+ServicePoint = Literal["district", "park"]
 TO = Query(default=None, alias="to", description="截止日期 YYYY-MM-DD（含）")
 
 
@@ -157,8 +160,13 @@ def list_cases(request: Request,
                overdue: bool | None = Query(default=None, description="true：有已超期在办事项的案件"),
                period: str | None = PERIOD, start: date | None = FROM, end: date | None = TO,
                limit: int = Query(default=100, ge=1, le=1000), offset: int = Query(default=0, ge=0),
+               cursor: str | None = Query(default=None, max_length=200,
+                                          description="键集分页：上一页的 next_cursor（与 offset 二选一）"),
                principal: Principal = Depends(require_roles(*CASE_READERS))) -> dict:
     service = reporting(request)
+    after_key = _cursor_key(cursor) if cursor else None
+    if after_key and offset:
+        raise Invalid("游标 cursor 与 offset 二选一", field="cursor", location="query")
     basis = service.basis()
     window, department = period_of(period, start, end), checked_department(department)
     wanted = search_terms(q)
@@ -176,35 +184,92 @@ def list_cases(request: Request,
         if overdue is not None and (view["overdue_items"] > 0) != overdue:
             continue
         rows.append(service.open(summary(view)))
-    rows.sort(key=lambda r: (r["submitted_at"] or "", r["case_id"]), reverse=True)
-    return {"total": len(rows), "limit": limit, "offset": offset, "items": rows[offset:offset + limit]}
+    rows.sort(key=_row_key, reverse=True)
+    total = len(rows)
+    if after_key:
+        rows = [r for r in rows if _row_key(r) < after_key]
+    page = rows[offset:offset + limit]
+    more = len(rows) > offset + limit
+    return {"total": total, "limit": limit, "offset": offset, "items": page,
+            "next_cursor": "~".join(_row_key(page[-1])) if more and page else None}
+
+
+def _row_key(row: dict) -> tuple[str, str]:
+    return row["submitted_at"] or "", row["case_id"]
+
+
+def _cursor_key(cursor: str) -> tuple[str, str]:
+    moment, sep, case_id = cursor.rpartition("~")
+    if not sep or not case_id:
+        raise Invalid("游标 cursor 无效：应为上一页返回的 next_cursor", field="cursor", location="query")
+    return moment, case_id
+
+
+def figure_cases_scope(principal: Principal, service: ReportingService, department: str | None,
+                       service_point: str | None) -> tuple[list[dict], str | None]:
+    cases, department = figure_scope(principal, service.cases(), checked_department(department))
+    return [c for c in cases if service_point is None or c.get("service_point") == service_point], department
+
+
+@router.get("/figure-cases", response_model=FigureCasesRead,
+            summary="指标背后的案件：某一统计数字所计的每一条（与统计同一算法，条数等于该数字），供核查",
+            description="figure：好差评的 ratings、good、bad、level.<满意度>、channel.<渠道>、department.<部门代码>、agent.<账号>、"
+                        "item.<事项编号>、follow_up_ratings、defaulted_ratings、rectifications、invalid_bad_ratings、"
+                        "rectification_due、rectified、real_name、visited、overdue_rectifications、concluded、rated、"
+                        "actively_rated、items_concluded、items_on_time；工作量的 workload.<open_cases|open_items|"
+                        "near_due_items|past_due_items|concluded_items|concluded_on_time|concluded_late>（各部门合计）；"
+                        "考核的 assessment.<部门代码>.<handled_items|overdue_items>。筛选与统计接口相同。")
+def get_figure_cases(request: Request,
+                     figure: str = Query(default="ratings", min_length=1, max_length=100, description="指标名（见说明），缺省为 ratings 首次评价"),
+                     department: str | None = Query(default=None),
+                     channel: RatingChannel | None = Query(default=None, description="评价渠道"),
+                     service_point: ServicePoint | None = SERVICE_POINT,
+                     period: str | None = PERIOD, start: date | None = FROM, end: date | None = TO,
+                     principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
+    service = reporting(request)
+    window = period_of(period, start, end)
+    cases, department = figure_cases_scope(principal, service, department, service_point)
+    basis = service.basis()
+    try:
+        members = figure_members(cases, basis, figure, window, department, channel)
+    except UnknownFigure:
+        raise Invalid(f"指标“{figure}”不存在（可用的指标见接口说明）", field="figure", location="query") from None
+    by_id = {c["case_id"]: c for c in cases}
+    rows: dict[str, dict] = {}
+    for m in members:
+        if m["case_id"] not in rows:
+            rows[m["case_id"]] = service.open(summary(show(principal, by_id[m["case_id"]], basis.today, basis)))
+    return {"figure": figure, "period": window.as_dict(), "department": department, "service_point": service_point,
+            "channel": channel, "count": len(members), "items": [{**m, "case": rows[m["case_id"]]} for m in members]}
 
 
 @router.get("/workloads", response_model=WorkloadsRead, summary="部门与代办帮办人员工作量：在办、临期、超期、按时办结")
-def get_workloads(request: Request, department: str | None = Query(default=None), period: str | None = PERIOD,
+def get_workloads(request: Request, department: str | None = Query(default=None),
+                  service_point: ServicePoint | None = SERVICE_POINT, period: str | None = PERIOD,
                   start: date | None = FROM, end: date | None = TO,
                   principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
     service = reporting(request)
-    cases, department = figure_scope(principal, service.cases(), checked_department(department))
+    cases, department = figure_cases_scope(principal, service, department, service_point)
     return service.open(workloads(cases, service.basis(), period_of(period, start, end), department))
 
 
 @router.get("/satisfaction", response_model=SatisfactionRead, summary="好差评统计（口径见 DOMAIN.md；好评是否含基本满意由设置决定）")
 def get_satisfaction(request: Request, department: str | None = Query(default=None),
                      channel: RatingChannel | None = Query(default=None, description="评价渠道"),
-                     period: str | None = PERIOD, start: date | None = FROM, end: date | None = TO,
+                     service_point: ServicePoint | None = SERVICE_POINT, period: str | None = PERIOD, start: date | None = FROM, end: date | None = TO,
                      principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
     service = reporting(request)
-    cases, department = figure_scope(principal, service.cases(), checked_department(department))
+    cases, department = figure_cases_scope(principal, service, department, service_point)
     return service.open(satisfaction(cases, service.basis(), period_of(period, start, end), department, channel))
 
 
 @router.get("/assessment", response_model=AssessmentRead, summary="部门“放管服”考核评分卡（含计分公式）")
-def get_assessment(request: Request, department: str | None = Query(default=None), period: str | None = PERIOD,
+def get_assessment(request: Request, department: str | None = Query(default=None),
+                   service_point: ServicePoint | None = SERVICE_POINT, period: str | None = PERIOD,
                    start: date | None = FROM, end: date | None = TO,
                    principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
     service = reporting(request)
-    cases, department = figure_scope(principal, service.cases(), checked_department(department))
+    cases, department = figure_cases_scope(principal, service, department, service_point)
     return service.open(scorecard(cases, service.basis(), period_of(period, start, end), department))
 
 

@@ -29,23 +29,36 @@ def formula(weights: dict) -> dict:
     }
 
 
-def _overdue_control(cases: list[dict], department: str, period: Period, ref: date) -> dict:
-    handled = overdue = 0
+def overdue_members(cases: list[dict], department: str, period: Period, ref: date) -> dict[str, list[dict]]:
+    """The items 超期控制率 counts: ``handled_items`` and, of them, ``overdue_items`` (one entry an item)."""
+    handled, overdue = [], []
     for case in cases:
         for item in case["items"]:
             if item["department"] != department:
                 continue
             concluded = item["status"] in ("approved", "concluded_with_deficiency", "refused") and item["concluded_on"] in period
-            is_open = item_open_at(case, item, ref)
-            handled += concluded or is_open
-            overdue += (concluded and item["on_time"] is False) or item_past_due(case, item, ref)
+            entry = {"case_id": case["case_id"], "item_no": item["item_no"]}
+            if concluded or item_open_at(case, item, ref):
+                handled.append(entry)
+            if (concluded and item["on_time"] is False) or item_past_due(case, item, ref):
+                overdue.append(entry)
+    return {"handled_items": handled, "overdue_items": overdue}
+
+
+def _overdue_control(cases: list[dict], department: str, period: Period, ref: date) -> dict:
+    m = overdue_members(cases, department, period, ref)
+    handled, overdue = len(m["handled_items"]), len(m["overdue_items"])
     return {"value": round(1 - overdue / handled, 4) if handled else None, "overdue_items": overdue,
             "handled_items": handled}
 
 
+def reference_day(basis: Basis, period: Period) -> date:
+    return min(basis.today, period.end) if period.end else basis.today
+
+
 def scorecard(cases: list[dict], basis: Basis, period: Period = Period(), department: str | None = None) -> dict:
     catalog = load_catalog()
-    ref = min(basis.today, period.end) if period.end else basis.today
+    ref = reference_day(basis, period)
     codes = {i.department for i in catalog.items} | {i["department"] for c in cases for i in c["items"]}
     rows = []
     for code in sorted(codes):

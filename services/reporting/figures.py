@@ -13,7 +13,6 @@ Definitions (also in README § reporting):
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
@@ -76,23 +75,39 @@ def item_agents(item: dict) -> list[str]:
 
 
 # -- workloads -----------------------------------------------------------------------------------
+# A workload row's counts are the lengths of its member lists (what was counted: one entry an item), so the
+# figure and the cases behind it (``figure_members``) are the same computation.
+LOAD_FIELDS = ("open_items", "near_due_items", "past_due_items", "concluded_items", "concluded_on_time",
+               "concluded_late")
+
+
 def _load() -> dict:
-    return {"open_cases": 0, "open_items": 0, "near_due_items": 0, "past_due_items": 0,
-            "concluded_items": 0, "concluded_on_time": 0, "concluded_late": 0}
+    return {"open_cases": [], **{k: [] for k in LOAD_FIELDS}}
 
 
 def _count_item(row: dict, case: dict, item: dict, ref: date, period: Period, basis: Basis) -> None:
+    entry = {"case_id": case["case_id"], "item_no": item["item_no"]}
     if item_open_at(case, item, ref):
-        row["open_items"] += 1
-        row["near_due_items"] += item_near_due(case, item, ref, basis)
-        row["past_due_items"] += item_past_due(case, item, ref)
+        row["open_items"].append(entry)
+        if item_near_due(case, item, ref, basis):
+            row["near_due_items"].append(entry)
+        if item_past_due(case, item, ref):
+            row["past_due_items"].append(entry)
     if item["status"] in CONCLUDED_ITEM and item["concluded_on"] in period:
-        row["concluded_items"] += 1
-        row["concluded_on_time"] += item["on_time"] is True
-        row["concluded_late"] += item["on_time"] is False
+        row["concluded_items"].append(entry)
+        if item["on_time"] is True:
+            row["concluded_on_time"].append(entry)
+        if item["on_time"] is False:
+            row["concluded_late"].append(entry)
 
 
-def workloads(cases: list[dict], basis: Basis, period: Period = Period(), department: str | None = None) -> dict:
+def _counted(row: dict) -> dict:
+    return {k: len(v) if isinstance(v, list) else v for k, v in row.items()}
+
+
+def workload_members(cases: list[dict], basis: Basis, period: Period = Period(),
+                     department: str | None = None) -> tuple[dict, dict, dict]:
+    """Per department, per (department, agent) and per case agent: each count's members."""
     ref = basis.today
     depts: dict[str, dict] = {}
     agents: dict[tuple[str, str], dict] = {}
@@ -109,20 +124,26 @@ def workloads(cases: list[dict], basis: Basis, period: Period = Period(), depart
             if item_open_at(case, item, ref):
                 open_depts.add(item["department"])
         for code in open_depts:
-            depts[code]["open_cases"] += 1
+            depts[code]["open_cases"].append({"case_id": case["case_id"]})
         agent = case.get("case_agent")
         if agent and not department and case.get("opened_on"):
             row = case_agents.setdefault(agent["username"], {
                 "username": agent["username"], "name": agent.get("name"), "service_point": case["service_point"],
-                "open_cases": 0, "concluded_cases": 0})
-            is_open = before_or_on(case["opened_on"], ref) and not before_or_on(case["concluded_on"], ref)
-            row["open_cases"] += is_open
-            row["concluded_cases"] += case["status"] in CONCLUDED_CASE and case["concluded_on"] in period
+                "open_cases": [], "concluded_cases": []})
+            if before_or_on(case["opened_on"], ref) and not before_or_on(case["concluded_on"], ref):
+                row["open_cases"].append({"case_id": case["case_id"]})
+            if case["status"] in CONCLUDED_CASE and case["concluded_on"] in period:
+                row["concluded_cases"].append({"case_id": case["case_id"]})
+    return depts, agents, case_agents
+
+
+def workloads(cases: list[dict], basis: Basis, period: Period = Period(), department: str | None = None) -> dict:
+    depts, agents, case_agents = workload_members(cases, basis, period, department)
     return {
-        "as_of": ref.isoformat(), "period": period.as_dict(),
-        "departments": [{"department": code, **row} for code, row in sorted(depts.items())],
-        "agents": [{"department": code, "agent": name, **row} for (code, name), row in sorted(agents.items())],
-        "case_agents": [case_agents[k] for k in sorted(case_agents)],
+        "as_of": basis.today.isoformat(), "period": period.as_dict(),
+        "departments": [{"department": code, **_counted(row)} for code, row in sorted(depts.items())],
+        "agents": [{"department": code, "agent": name, **_counted(row)} for (code, name), row in sorted(agents.items())],
+        "case_agents": [_counted(case_agents[k]) for k in sorted(case_agents)],
     }
 
 
@@ -142,51 +163,98 @@ def visited(rect: dict) -> bool:
     return any(call["reached"] is not False for call in rect["follow_up_calls"])
 
 
-def satisfaction(cases: list[dict], basis: Basis, period: Period = Period(), department: str | None = None,
-                 channel: str | None = None) -> dict:
+def satisfaction_members(cases: list[dict], basis: Basis, period: Period = Period(), department: str | None = None,
+                         channel: str | None = None) -> dict[str, list[dict]]:
+    """What each 好差评 count counts (one entry a rating, rectification, case or item): the figures are these
+    lists' lengths, so a figure and the cases behind it cannot differ.  Keys: ``ratings``, ``good``, ``bad``,
+    ``level.<level>``, ``channel.<channel>``, ``department.<code>``, ``agent.<username>``, ``item.<no>``,
+    ``follow_up_ratings``, ``defaulted_ratings``, ``rectifications``, ``invalid_bad_ratings``,
+    ``rectification_due``, ``rectified``, ``real_name``, ``visited``, ``overdue_rectifications``,
+    ``concluded``, ``rated``, ``actively_rated``, ``items_concluded``, ``items_on_time``."""
     involved = [c for c in cases if department is None or department in c["departments"]]
     ratings = [(c, r) for c in involved for r in first_ratings(c)
                if r["rated_on"] in period and (channel is None or r["channel"] == channel)]
-    follow_ups = [r for c in involved for r in c["ratings"]
-                  if r["follow_up"] and r["rated_on"] in period and (channel is None or r["channel"] == channel)]
-    by_level = Counter(r["level"] for _, r in ratings)
-    by_channel = Counter(r["channel"] or "system_default" for _, r in ratings)
-    by_department, by_agent, by_item = Counter(), Counter(), Counter()
-    for c, _ in ratings:
-        by_department.update(d for d in c["departments"] if department is None or d == department)
-        by_agent.update([(c.get("case_agent") or {}).get("username", "")])
-        by_item.update(str(i["item_no"]) for i in c["items"] if department is None or i["department"] == department)
-    good = sum(by_level[level] for level in basis.good_levels)
-    bad = sum(by_level[level] for level in BAD)
-    rects = [r for c in involved for r in c["rectifications"]
+    members: dict[str, list[dict]] = {"ratings": [], "good": [], "bad": [], "follow_up_ratings": [], "defaulted_ratings": []}
+    members.update({f"level.{level}": [] for level in LEVELS})
+
+    def add(key: str, entry: dict) -> None:
+        members.setdefault(key, []).append(entry)
+
+    for c, r in ratings:
+        entry = {"case_id": c["case_id"], "rating_no": r.get("rating_no")}
+        add("ratings", entry)
+        add(f"level.{r['level']}", entry)
+        add(f"channel.{r['channel'] or 'system_default'}", entry)
+        if r["level"] in basis.good_levels:
+            add("good", entry)
+        if r["level"] in BAD:
+            add("bad", entry)
+        if r["defaulted"]:
+            add("defaulted_ratings", entry)
+        for d in c["departments"]:
+            if department is None or d == department:
+                add(f"department.{d}", entry)
+        add(f"agent.{(c.get('case_agent') or {}).get('username', '')}", entry)
+        for i in c["items"]:
+            if department is None or i["department"] == department:
+                add(f"item.{i['item_no']}", entry)
+    members["follow_up_ratings"] = [
+        {"case_id": c["case_id"], "rating_no": r.get("rating_no")} for c in involved for r in c["ratings"]
+        if r["follow_up"] and r["rated_on"] in period and (channel is None or r["channel"] == channel)]
+    rects = [(c, r) for c in involved for r in c["rectifications"]
              if r["opened_on"] in period and (department is None or department in r["departments"])
              and (channel is None or _rating_channel(c, r) == channel)]
-    invalid = [r for r in rects if r["state"] == "invalid"]
-    rectified = [r for r in rects if r["rectified_on"]]
-    real_name = [r for r in rects if r["real_name"]]
+
+    def of(chosen) -> list[dict]:  # noqa: ANN001
+        return [{"case_id": c["case_id"], "rectification_id": r["rectification_id"]} for c, r in chosen]
+
+    members["rectifications"] = of(rects)
+    members["invalid_bad_ratings"] = of((c, r) for c, r in rects if r["state"] == "invalid")
+    members["rectification_due"] = of((c, r) for c, r in rects if r["state"] != "invalid")
+    members["rectified"] = of((c, r) for c, r in rects if r["rectified_on"])
+    members["real_name"] = of((c, r) for c, r in rects if r["real_name"])
+    members["visited"] = of((c, r) for c, r in rects if r["real_name"] and visited(r))
+    members["overdue_rectifications"] = of((c, r) for c, r in rects if rectification_overdue(r, basis.today))
     concluded = [c for c in involved if c["status"] in CONCLUDED_CASE and c["concluded_on"] in period]
-    rated = [c for c in concluded if _rated(c, channel)]
-    actively = [c for c in concluded if _rated(c, channel, active=True)]
-    items_done = [i for c in involved for i in concluded_items(c, period, department)]
+    members["concluded"] = [{"case_id": c["case_id"]} for c in concluded]
+    members["rated"] = [{"case_id": c["case_id"]} for c in concluded if _rated(c, channel)]
+    members["actively_rated"] = [{"case_id": c["case_id"]} for c in concluded if _rated(c, channel, active=True)]
+    items_done = [(c, i) for c in involved for i in concluded_items(c, period, department)]
+    members["items_concluded"] = [{"case_id": c["case_id"], "item_no": i["item_no"]} for c, i in items_done]
+    members["items_on_time"] = [{"case_id": c["case_id"], "item_no": i["item_no"]} for c, i in items_done
+                                if i["on_time"] is True]
+    return members
+
+
+def _by(members: dict[str, list[dict]], prefix: str) -> dict[str, int]:
+    return {k[len(prefix) + 1:]: len(v) for k, v in sorted(members.items()) if k.startswith(prefix + ".")}
+
+
+def satisfaction(cases: list[dict], basis: Basis, period: Period = Period(), department: str | None = None,
+                 channel: str | None = None) -> dict:
+    m = satisfaction_members(cases, basis, period, department, channel)
+    n = {k: len(v) for k, v in m.items()}
+    rects = {(e["case_id"], e["rectification_id"]) for e in m["rectified"]}
+    by_case = {c["case_id"]: c for c in cases}
     durations = [basis.calendar.workdays_between(date.fromisoformat(r["opened_on"]), date.fromisoformat(r["rectified_on"]))
-                 for r in rectified]
+                 for cid, rid in sorted(rects) for r in by_case[cid]["rectifications"] if r["rectification_id"] == rid]
     return {
         "period": period.as_dict(), "department": department, "channel": channel,
         "good_levels": list(basis.good_levels),
-        "ratings": len(ratings), "follow_up_ratings": len(follow_ups),
-        "defaulted_ratings": sum(1 for _, r in ratings if r["defaulted"]),
-        "by_level": {level: by_level[level] for level in LEVELS},
-        "by_channel": dict(sorted(by_channel.items())), "by_department": dict(sorted(by_department.items())),
-        "by_agent": dict(sorted(by_agent.items())), "by_item": dict(sorted(by_item.items(), key=lambda kv: int(kv[0]))),
-        "good_rate": rate(good, len(ratings)), "bad_rate": rate(bad, len(ratings)),
-        "rectifications": len(rects), "invalid_bad_ratings": len(invalid),
-        "rectification_rate": rate(len(rectified), len(rects) - len(invalid)),
-        "real_name_follow_up_rate": rate(sum(visited(r) for r in real_name), len(real_name)),
-        "rating_rate": rate(len(rated), len(concluded)),
-        "active_rating_rate": rate(len(actively), len(concluded)),
-        "overdue_rectifications": sum(rectification_overdue(r, basis.today) for r in rects),
+        "ratings": n["ratings"], "follow_up_ratings": n["follow_up_ratings"],
+        "defaulted_ratings": n["defaulted_ratings"],
+        "by_level": {level: n[f"level.{level}"] for level in LEVELS},
+        "by_channel": _by(m, "channel"), "by_department": _by(m, "department"),
+        "by_agent": _by(m, "agent"), "by_item": dict(sorted(_by(m, "item").items(), key=lambda kv: int(kv[0]))),
+        "good_rate": rate(n["good"], n["ratings"]), "bad_rate": rate(n["bad"], n["ratings"]),
+        "rectifications": n["rectifications"], "invalid_bad_ratings": n["invalid_bad_ratings"],
+        "rectification_rate": rate(n["rectified"], n["rectification_due"]),
+        "real_name_follow_up_rate": rate(n["visited"], n["real_name"]),
+        "rating_rate": rate(n["rated"], n["concluded"]),
+        "active_rating_rate": rate(n["actively_rated"], n["concluded"]),
+        "overdue_rectifications": n["overdue_rectifications"],
         "mean_rectification_workdays": round(mean(durations), 2) if durations else None,
-        "on_time_rate": rate(sum(i["on_time"] is True for i in items_done), len(items_done)),
+        "on_time_rate": rate(n["items_on_time"], n["items_concluded"]),
     }
 
 

@@ -213,6 +213,7 @@ class CaseListRead(BaseModel):
     limit: int
     offset: int
     items: list[CaseRowRead] = Field(description="按申请时刻由新到旧")
+    next_cursor: str | None = Field(default=None, description="下一页的游标（键集分页：?cursor= 原样传回）；无下一页为 null")
 
 
 class HistoryEventRead(BaseModel):
@@ -450,3 +451,19 @@ class InboxTodoRead(BaseModel):
     link: str = Field(description="案件页面")
 
 
+class FigureMemberRead(BaseModel):
+    case_id: str = Field(description="案件编号")
+    item_no: int | None = Field(default=None, description="所计的事项（事项类指标）")
+    rating_no: int | None = Field(default=None, description="所计的评价序号（评价类指标）")
+    rectification_id: str | None = Field(default=None, description="所计的差评整改（整改类指标）")
+    case: CaseRowRead | None = Field(description="案件摘要")
+
+
+class FigureCasesRead(BaseModel):
+    figure: str = Field(description="指标")
+    period: PeriodRead
+    department: str | None
+    service_point: str | None
+    channel: str | None
+    count: int = Field(description="所计条目数，等于该指标的数值")
+    items: list[FigureMemberRead] = Field(description="所计的每一条（同一案件可因多个事项或评价出现多次）")

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.web import formats
+from services.web.formats import failure
 from services.web.caseforms import FIELDS_OF_ACTION, Values
 from services.web.pages import (
     NotLoggedIn, case_url, csrf_refused, logged_in, position_of, read_form, redirect, render, show_case, to_login,
@@ -31,15 +32,6 @@ class Outcome:
 async def send(api, method: str, path: str, body: Any) -> Outcome:  # noqa: ANN001
     answer = await api.call(method, path, json=body)
     return Outcome(answer, 200 <= answer.status_code < 300)
-
-
-def failure(answer) -> tuple[dict, str | None]:  # noqa: ANN001
-    """Errors by field and a message for the page (409, 403 …: the API's own words)."""
-    data = answer.json() if answer.headers.get("content-type", "").startswith("application/json") else {}
-    if answer.status_code == 422:
-        by_field, rest = formats.field_errors(data)
-        return by_field, "请检查标出的项目：" + "；".join(rest) if rest else "请检查标出的项目"
-    return {}, formats.message_of(data, f"操作未完成（{answer.status_code}）")
 
 
 async def case_command(request: Request, case_id: str, form_id: str, method: str, path: str,

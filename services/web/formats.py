@@ -62,6 +62,21 @@ def cn_datetime(value: Any) -> str:
     return f"{cn_date(moment.date())} {moment:%H:%M}"
 
 
+def local_input(value: Any) -> str:
+    """A moment as a ``datetime-local`` input shows it (Beijing time, to the minute); a date as that day's end."""
+    if value in (None, ""):
+        return ""
+    text = str(value)
+    try:
+        if len(text) == 10:
+            return f"{date.fromisoformat(text).isoformat()}T23:59"
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return ""
+    moment = moment.astimezone(CHINA) if moment.tzinfo else moment
+    return f"{moment:%Y-%m-%dT%H:%M}"
+
+
 def workdays(left: int | None) -> str:
     """The deadline as people say it: 还剩 N 个工作日 / 今日到期 / 已超期 N 个工作日."""
     if left is None:
@@ -172,3 +187,12 @@ def message_of(response_json: Any, fallback: str = "操作未完成") -> str:
         if isinstance(response_json.get("message"), str):
             return response_json["message"]
     return fallback
+
+
+def failure(answer) -> tuple[dict, str | None]:  # noqa: ANN001
+    """Errors by field and a message for the page (409, 403 …: the API's own words)."""
+    data = answer.json() if answer.headers.get("content-type", "").startswith("application/json") else {}
+    if answer.status_code == 422:
+        by_field, rest = field_errors(data)
+        return by_field, "请检查标出的项目：" + "；".join(rest) if rest else "请检查标出的项目"
+    return {}, message_of(data, f"操作未完成（{answer.status_code}）")

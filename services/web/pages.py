@@ -30,10 +30,13 @@ POSITION = re.compile(r"^[a-z]+:\d{1,18}(,[a-z]+:\d{1,18}){0,7}$")
 
 env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
-env.filters.update(cn_date=formats.cn_date, cn_datetime=formats.cn_datetime, workdays=formats.workdays)
+env.filters.update(cn_date=formats.cn_date, cn_datetime=formats.cn_datetime, workdays=formats.workdays,
+                   local_input=formats.local_input)
 env.globals.update(L=formats.labels(), event_label=formats.event_label)
 
 router = APIRouter(include_in_schema=False)
+# A role whose home is not the to-do list: role → the page (``services.web.supervision`` puts the supervisor's).
+HOMES: dict[str, Any] = {}
 
 
 class NotLoggedIn(Exception):
@@ -79,6 +82,17 @@ async def read_form(request: Request, session: sessions.Session | None) -> list[
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     given = next((v for k, v in fields if k == "csrf"), None)
     return fields if sessions.csrf_ok(request, given, session) else None
+
+
+async def posted_form(request: Request) -> tuple[sessions.Session, Api, list[tuple[str, str]]] | Response:
+    """A form posted by a logged-in user with the session's CSRF token: (session, api, fields), else the answer
+    to give instead (the login page, or the 403 of a refused token)."""
+    try:
+        session, api = logged_in(request)
+    except NotLoggedIn:
+        return redirect("/login")
+    fields = await read_form(request, session)
+    return csrf_refused(request) if fields is None else (session, api, fields)
 
 
 def csrf_refused(request: Request) -> HTMLResponse:
@@ -159,6 +173,8 @@ async def home(request: Request, after: str | None = Query(default=None)) -> Res
         session, api = logged_in(request)
     except NotLoggedIn:
         return redirect("/login")
+    if session.role in HOMES:
+        return await HOMES[session.role](request, session, api)
     after = after_of(after)
     inbox, cases = await asyncio.gather(api.get("/inbox", after=after), api.get("/reporting/cases", after=after))
     if inbox.status_code == 401:
@@ -207,6 +223,7 @@ async def case_context(api: Api, case_id: str, after: str | None, as_of: str | N
     details = {i["item_no"]: i for i in (coord or {}).get("items", [])}
     rows = catalog.json() if catalog.status_code == 200 else []
     return {"status": 200, "case": found["case"], "department_names": {c["department"]["code"]: c["department"]["name"] for c in rows}, "events": found["events"], "verified": found["verified"],
+            "breaks": found.get("breaks", []),
             "as_of": found["as_of"], "coordination": coord, "details": details,
             "catalog": {c["item_no"]: c for c in rows},
             "materials": materials.json() if materials.status_code == 200 else None,
@@ -215,17 +232,22 @@ async def case_context(api: Api, case_id: str, after: str | None, as_of: str | N
 
 @router.get("/cases/{case_id}")
 async def case_page(request: Request, case_id: str, after: str | None = Query(default=None),
-                    as_of: str | None = Query(default=None, max_length=40)) -> Response:
+                    as_of: str | None = Query(default=None, max_length=40),
+                    compare: str | None = Query(default=None, max_length=40)) -> Response:
     try:
         session, api = logged_in(request)
     except NotLoggedIn:
         return redirect("/login")
-    return await show_case(request, session, api, case_id, after=after_of(after), as_of=as_of)
+    return await show_case(request, session, api, case_id, after=after_of(after), as_of=as_of or None,
+                           compare=compare or None)
 
 
 async def show_case(request: Request, session: sessions.Session, api: Api, case_id: str, *, after: str | None = None,
                     as_of: str | None = None, form: str | None = None, errors: dict | None = None,
-                    values: dict | None = None, message: str | None = None, status: int = 200) -> Response:
+                    values: dict | None = None, message: str | None = None, status: int = 200,
+                    compare: str | None = None) -> Response:
+    from services.web import audit
+
     context = await case_context(api, case_id, after, as_of)
     read_status = context.pop("status")
     if read_status == 401:
@@ -233,6 +255,9 @@ async def show_case(request: Request, session: sessions.Session, api: Api, case_
     if read_status != 200:
         return render(request, "message.html", status=read_status, session=session, title="无法查看该案件",
                       text=context["detail"])
+    office = session.role in audit.OFFICE
+    compared = await audit.comparison(api, case_id, as_of, compare, context,
+                                              request.app.state.runtime.clock.now()) if office and compare else None
     if request.headers.get("hx-request") and status >= 400:
         status = 200  # htmx swaps only successful answers: the errors are in the page
     from services.web.caseforms import TERMINATION_REASONS, Values, case_actions
@@ -240,4 +265,5 @@ async def show_case(request: Request, session: sessions.Session, api: Api, case_
     return render(request, "case.html", status=status, session=session, **context, blank=Values(),
                   actions=case_actions(session, context), form=form, errors=errors or {}, values=values or Values(),
                   termination_reasons=TERMINATION_REASONS,
-                  message=message, case_id=case_id)
+                  message=message, case_id=case_id, office=office, compared=compared,
+                  broken=audit.broken(context["breaks"]), as_of_asked=as_of or "", compare_asked=compare or "")

@@ -39,16 +39,19 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-dev-shm-usage"])
         contexts, guards = [], []
 
-        def open_page(width: int = 1280, height: int = 900):  # noqa: ANN202
+        def open_page_for(base: str, width: int = 1280, height: int = 900):  # noqa: ANN202
             context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
-                                          base_url=server.url, device_scale_factor=1)
-            guard = Offsite(server.url)
+                                          base_url=base, device_scale_factor=1)
+            guard = Offsite(base)
             context.route("**/*", guard)
             contexts.append(context)
             guards.append(guard)
             page = context.new_page()
             page.set_default_timeout(15_000)
             return page
+
+        def open_page(width: int = 1280, height: int = 900):  # noqa: ANN202
+            return open_page_for(server.url, width, height)
 
         first = open_page(width=390, height=844)
         first.goto("/login")
@@ -58,6 +61,7 @@ def main() -> int:
         window = open_page()
         login(window, "window_agent")
         shot(window, "window-home")
+        office_shots(browser, open_page_for, shot)
         for context in contexts:
             context.close()
         browser.close()
@@ -67,6 +71,27 @@ def main() -> int:
             return 1
     print("\n".join(f"docs/screenshots/{name}.png" for name in taken))
     return 0
+
+
+def office_shots(browser, open_page_for, shot) -> None:  # noqa: ANN001
+    """The supervisory office's and the admin's pages, on a server of their own with a generated month."""
+    from services.app import create_app
+    from tests.browser import supervision_flow as flow
+
+    clock = ManualClock(datetime(2026, 11, 2, 8, 0, tzinfo=CHINA))
+    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="bangnin-office-shots-")) / "data",
+                        relay_poll_seconds=0.05, default_rating_after_days=7)
+    with Server(create_app(settings, clock), _free_port()) as server:
+        api = flow.generated_month(server, clock)
+
+        def open_page(width: int = 1280, height: int = 900):  # noqa: ANN202
+            return open_page_for(server.url, width, height)
+
+        flow.dashboard(open_page, api, shot)
+        flow.case_before_and_after_completion(open_page, api, shot)
+        flow.rectification_to_closure(open_page, api, shot)
+        flow.monthly_report(open_page, api, shot)
+        flow.calendar_change(open_page, api, shot)
 
 
 if __name__ == "__main__":

@@ -170,6 +170,7 @@ POLICY: dict[str, Rule] = {
     "GET /reporting/reference-history": AGENTS_AND_UP,
     "GET /reporting/workloads": AGENTS_AND_UP,
     "GET /reporting/satisfaction": AGENTS_AND_UP,
+    "GET /reporting/figure-cases": AGENTS_AND_UP,
     "GET /reporting/assessment": AGENTS_AND_UP,
     "GET /reporting/monthly-reports/{month}": AGENTS_AND_UP,
     # -- integration: webhook subscriptions and their delivery log (admin) ---------------------------------------
@@ -263,8 +264,7 @@ def world(tmp_path_factory):
                   "request_id": "no-such-request", "year": "2026", "month": "2026-09",
                   "rectification_id": rate_rectification(api, case_id), "draw_id": r.json()["draw_id"],
                   "department": "fgw", "username": "admin", "form": "completion", "subscription_id": subscription_id,
-                  "delivery_id": api.get(f"/integration/subscriptions/{subscription_id}/deliveries", "admin").json()[0]["delivery_id"]}
-                  "department": "fgw", "username": "admin", "form": "completion",
+                  "delivery_id": api.get(f"/integration/subscriptions/{subscription_id}/deliveries", "admin").json()[0]["delivery_id"],
                   "message_id": next(m["message_id"] for m in api.get("/inbox", "applicant").json()["messages"]
                                      if m["kind"] == "rating_invitation" and m["case_id"] == case_id)}
         yield api, params, tokens

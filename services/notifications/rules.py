@@ -19,6 +19,9 @@ from shared.contracts import IntegrationEvent
 from shared.contracts.coordination import ITEM_STATUS_LABELS
 from shared.contracts.evaluation import LEVEL_LABELS
 
+# What the rating invitation says the service ended in (evaluation.RatingInvited outcome)
+RATED_OUTCOMES = {"completed": "已办结", "terminated": "已终止", "rejected": "的申请未予受理", "withdrawn": "的申请已撤回"}
+
 CONCLUDED = {"approved", "concluded_with_deficiency", "refused", "withdrawn"}
 KIND_LABELS: dict[str, str] = {
     "application_to_accept": "新申请待受理", "application_result": "申请受理结果", "item_filed": "事项待受理",
@@ -167,9 +170,9 @@ def decide(event: IntegrationEvent, book: dict[str, Any] | None, public_url: str
     elif t == "evaluation.RatingInvited":
         book["project"] = book.get("project") or (p.get("project") or {}).get("name")
         book["enterprise"] = book.get("enterprise") or (p.get("applicant") or {}).get("credit_code")
-        done = "办结" if p.get("outcome") == "completed" else "终止"
+        done = RATED_OUTCOMES.get(p.get("outcome"), "已办结")
         rating = f"{link}/rating"
-        text = f"{project()}已{done}，欢迎对本次代办帮办服务作出评价（好差评）"
+        text = f"{project()}{done}，欢迎对本次代办帮办服务作出评价（好差评）"
         applicant("rating_invitation", text, to=rating, sms=f"{text}：{public_url.rstrip('/')}{rating}")
     elif t == "evaluation.RectificationOpened":
         due = p["due_date"]

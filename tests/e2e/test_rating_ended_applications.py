@@ -23,6 +23,9 @@ def test_a_rejected_application_is_invited_and_rated(api):
     invited = api.get("/evaluation/invitations", "applicant").json()
     entry = next(i for i in invited if i["case_id"] == case_id)
     assert (entry["outcome"], entry["outcome_label"]) == ("rejected", "不予受理")
+    messages = api.get("/inbox", "applicant").json()["messages"]
+    invitation = next(m for m in messages if m["kind"] == "rating_invitation" and m["case_id"] == case_id)
+    assert "的申请未予受理，欢迎" in invitation["text"]
     r = rate(api, case_id, "dissatisfied", comment="没有说明可以去哪里办理")
     assert r.status_code == 201, r.text
     api.settle()

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from tests.conftest import DISTRIBUTED
 from tests.e2e.coordination_support import act, case
 from tests.support import open_case
 
@@ -71,6 +74,7 @@ def test_the_deputy_is_of_the_same_service_point_and_the_period_is_sane(api):
     assert case(api, case_id)["covers"][0]["arranged_by"] == "supervisor"
 
 
+@pytest.mark.skipif(DISTRIBUTED, reason="the pages are served by the embedded app here (as in test_web.py)")
 def test_the_case_page_arranges_the_cover_and_gives_the_deputy_the_agents_forms(api):
     from tests.e2e.test_web import csrf_of, logged_in
 

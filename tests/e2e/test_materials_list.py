@@ -4,8 +4,11 @@ correction and 容缺 requests name its entries; ``approve`` records the 批文/
 
 from __future__ import annotations
 
+import pytest
+
 from shared.reference import load_catalog
 from shared.reference.materials import load_materials
+from tests.conftest import DISTRIBUTED
 from tests.e2e import material_files as files
 from tests.e2e.coordination_support import act, case
 from tests.e2e.test_materials import upload
@@ -110,6 +113,7 @@ def test_approve_records_the_certificate_number_and_its_document(api):
     assert item_of(api, case_id, 7)["result"] is None
 
 
+@pytest.mark.skipif(DISTRIBUTED, reason="the pages are served by the embedded app here (as in test_web.py)")
 def test_the_case_page_sends_the_notice_from_the_list(api):
     from tests.e2e.test_web import csrf_of, logged_in
 

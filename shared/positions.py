@@ -181,9 +181,23 @@ class ReadYourWrites:
         return None
 
 
+# Paths not answered by the service their first segment names: path prefix (segments) → the service that answers
+# it; the longest prefix wins.  The one table: the read-your-writes wait, the web pages' client and the test
+# harness's routing all ask :func:`answering_service`.
+ANSWERED_BY: dict[str, str] = {
+    "supervision": "evaluation",  # complaints and suggestions: evaluation keeps them with the 差评 rectifications
+    "reporting/monthly-submissions": "evaluation",  # the departments' submissions are recorded by evaluation
+}
+
+
 def answering_service(path: str) -> str:
-    """The service a path belongs to: its first segment (``/coordination/cases/…`` → coordination)."""
-    return path.strip("/").split("/", 1)[0]
+    """The service a path belongs to: the service of its longest prefix in :data:`ANSWERED_BY`, else its first
+    segment (``/coordination/cases/…`` → coordination; ``/reporting/monthly-submissions/2026-11`` → evaluation)."""
+    segments = path.strip("/").split("/")
+    for n in range(len(segments), 0, -1):
+        if (found := ANSWERED_BY.get("/".join(segments[:n]))) is not None:
+            return found
+    return segments[0]
 
 
 def malformed_after() -> JSONResponse:

@@ -113,10 +113,16 @@ class Settings(BaseSettings):
     max_follow_up_ratings: int = Field(default=3, ge=0, le=100,
                                        description="追评 a rater may add to their 首评 of one case.")
 
+    # The supervision loop: complaints and suggestions (投诉建议) are answered within N working days.
+    complaint_reply_workdays: int = Field(default=5, ge=1, le=60,
+                                          description="投诉建议答复时限（工作日），自登记之日起算.")
+
     # Reporting: weights of the per-department 放管服 assessment scorecard (normalised to 100 points).
     assessment_weights: dict[str, float] = Field(
-        default={"on_time": 40, "overdue": 15, "satisfaction": 25, "rectification": 10, "follow_up": 10},
-        description="Weights of the scorecard indicators: on_time, overdue, satisfaction, rectification, follow_up.",
+        default={"on_time": 40, "overdue": 15, "satisfaction": 25, "rectification": 10, "follow_up": 10,
+                 "complaints": 10},
+        description="Weights of the scorecard indicators: on_time, overdue, satisfaction, rectification, follow_up, "
+                    "complaints (投诉建议按期答复率).",
     )
 
     def demo_accounts_enabled(self, real_accounts: bool) -> bool:

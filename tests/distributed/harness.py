@@ -69,7 +69,9 @@ class RoutingTransport(httpx.BaseTransport):
         self._pushed = None
 
     def target(self, path: str) -> str:
-        first = path.strip("/").split("/", 1)[0]
+        from shared.positions import answering_service
+
+        first = answering_service(path)  # /supervision/… and /reporting/monthly-submissions/… → evaluation
         return first if first in self.deployment.ports else self.deployment.services[0]
 
     def push_clock(self) -> None:

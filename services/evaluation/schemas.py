@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.contracts.evaluation import (
     FollowUpDrawn, Level, RatingChannel, RatingGiven, RectificationAction, RectificationOpened, VisitOutcome,
 )
-from shared.contracts.supervision import ComplaintChannel, ComplaintReceived, ComplaintReplied, MonthlySubmissionMade
+from shared.contracts.supervision import (
+    ComplaintChannel, ComplaintReceived, ComplaintReplied, MonthlySubmissionMade, SubmissionStatus,
+)
 from shared.read_models import read_model
 from shared.types import CaseDate, Code, ItemNumbers, LongNote, Name, Note, ShortText, Text
 from shared.validation import Phone
@@ -196,7 +198,7 @@ MonthlySubmissionRead = read_model(
 class SubmissionStatusRead(BaseModel):
     department: str = Field(description="部门代码")
     department_name: str = Field(description="部门名称")
-    status: Literal["submitted", "submitted_late", "missing", "not_due"] = Field(
+    status: SubmissionStatus = Field(
         description="submitted 按期报送, submitted_late 逾期报送, missing 逾期未报送, not_due 尚未报送（未到期限）")
     status_label: str
     submitted_at: str | None = Field(description="报送时刻；未报送为 null")

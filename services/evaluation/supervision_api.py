@@ -12,7 +12,9 @@ from fastapi import APIRouter, Depends, Header, Query, Request, status
 from shared.auth import Principal, require_roles
 from shared.auth.dependencies import AGENT_ROLES, SERVICE_POINT_ROLES
 from shared.contracts import Role
-from shared.contracts.supervision import COMPLAINT_CHANNEL_LABELS, ComplaintChannel, submission_schedule
+from shared.contracts.supervision import (
+    COMPLAINT_CHANNEL_LABELS, SUBMISSION_STATUS_LABELS, ComplaintChannel, submission_schedule, submission_status,
+)
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.idempotency import fingerprint
 from shared.masking import SEES_PERSONAL_DATA, mask_value
@@ -213,15 +215,12 @@ def submissions(month: str, request: Request,
     rows = []
     for code in codes:
         latest = service.submission(code, label)
-        if latest is not None:
-            first = service.submission_version(code, label, 1)
-            state = "submitted_late" if first.late else "submitted"
-            label_text = f"已报送（{first.submitted_on}{'，逾期' if first.late else ''}）"
-        else:
-            state = "missing" if today > due_by else "not_due"
-            label_text = f"逾期未报送（期限 {due_by.isoformat()}）" if state == "missing" else f"尚未报送（期限 {due_by.isoformat()}）"
+        first = service.submission_version(code, label, 1) if latest else None
+        state = submission_status(first.late if first else None, today, due_by)
+        label_text = (f"{SUBMISSION_STATUS_LABELS[state]}（{first.submitted_on}）" if first else
+                      f"{SUBMISSION_STATUS_LABELS[state]}（期限 {due_by.isoformat()}）")
         rows.append({"department": code, "department_name": department_name(code), "status": state,
-                     "status_label": label_text, "submitted_at": first.submitted_at if latest else None,
+                     "status_label": label_text, "submitted_at": first.submitted_at if first else None,
                      "late": state in ("submitted_late", "missing"),
                      "submission": submission_read(latest) if latest else None})
     return {"month": label, "due_by": due_by.isoformat(), "today": today.isoformat(),

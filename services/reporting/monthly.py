@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.contracts.supervision import SUBMISSION_DUE_DAY, submission_schedule
+from shared.contracts.supervision import (
+    SUBMISSION_DUE_DAY, SUBMISSION_STATUS_LABELS, submission_schedule, submission_status,
+)
 from shared.reference import load_catalog
 from services.reporting.assessment import scorecard
 from services.reporting.caseview import CONCLUDED_ITEM
@@ -60,17 +62,12 @@ def department_figures(cases: list[dict], period: Period, basis: Basis, departme
     return row
 
 
-SUBMISSION_STATUS_LABELS = {"submitted": "按期报送", "submitted_late": "逾期报送", "missing": "逾期未报送",
-                            "not_due": "尚未报送"}
-
-
 def submission_summary(submissions: dict[str, dict], codes: list[str], due_by: date, today: date) -> dict:
     """The office's summary of the departments' submissions (工作进展情况、经验做法、典型案例) for the month."""
     rows = []
     for code in codes:
         found = submissions.get(code)
-        state = ("submitted_late" if found["late"] else "submitted") if found else (
-            "missing" if today > due_by else "not_due")
+        state = submission_status(found["late"] if found else None, today, due_by)
         rows.append({"department": code, "department_name": _name(code), "status": state,
                      "status_label": SUBMISSION_STATUS_LABELS[state],
                      "submitted_on": found["first_submitted_on"] if found else None,

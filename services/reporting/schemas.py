@@ -11,6 +11,7 @@ from shared.contracts.coordination import (
     CaseCompleted, CaseTerminated, ClosureProposed, CommitmentResult, OpenedItem, PlanSet,
 )
 from shared.contracts.evaluation import Rater, RatingGiven, RectificationOpened
+from shared.contracts.supervision import SubmissionStatus
 from shared.read_models import (
     ActorRead, AgentRead, ApplicantRead, CombinedServiceRead, CrossLevelRequestRead, ItemProgressPart, JointReviewRead, NoticeBreachRead,
     NotificationEntry, Number, PlanStepRead, read_model,
@@ -439,7 +440,7 @@ class MonthlyReportRead(BaseModel):
 
 
 class SubmittedRead(_NamedDepartment):
-    status: Literal["submitted", "submitted_late", "missing", "not_due"] = Field(
+    status: SubmissionStatus = Field(
         description="submitted 按期报送, submitted_late 逾期报送, missing 逾期未报送, not_due 尚未报送（未到期限）")
     status_label: str
     submitted_on: str | None = Field(description="首次报送日期")

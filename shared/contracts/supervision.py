@@ -41,6 +41,18 @@ def submission_schedule(year: int, month: int) -> tuple[date, date]:
     return date(ny, nm, 1), date(ny, nm, SUBMISSION_DUE_DAY)
 
 
+SubmissionStatus = Literal["submitted", "submitted_late", "missing", "not_due"]
+SUBMISSION_STATUS_LABELS: dict[str, str] = {"submitted": "按期报送", "submitted_late": "逾期报送", "missing": "逾期未报送",
+                                            "not_due": "尚未报送"}
+
+
+def submission_status(late: bool | None, today: date, due_by: date) -> str:
+    """A department's state for a month: ``late`` of its first submission (None: it has not submitted)."""
+    if late is not None:
+        return "submitted_late" if late else "submitted"
+    return "missing" if today > due_by else "not_due"
+
+
 def complaint_subject(complaint_id: str) -> str:
     return f"{COMPLAINT_SUBJECT_PREFIX}{complaint_id}"
 

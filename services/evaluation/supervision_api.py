@@ -45,6 +45,15 @@ def department_name(code: str) -> str:
         return code
 
 
+def checked_department(code: str | None, location: str) -> str | None:
+    if code is not None:
+        try:
+            load_catalog().department(code)
+        except KeyError:
+            raise Invalid(f"部门代码“{code}”不在事项目录的部门中", field="department", location=location) from None
+    return code
+
+
 def answering_departments(principal: Principal) -> frozenset[str]:
     """The departments whose complaints this account answers: a department agent its own; a service point's
     agent every department of its point (the park point: 工业园区管委会 and 区贸易促进会)."""
@@ -108,11 +117,7 @@ def file_complaint(body: ComplaintCreate, request: Request,
         raise Invalid("申请人本人网上提交时渠道为 portal；12345、意见箱、电子邮件由工作人员登记", field="channel")
     if not applicant and body.channel == "portal":
         raise Invalid("portal（网上）由申请人本人提交；工作人员登记 12345、意见箱或电子邮件", field="channel")
-    if body.department is not None:
-        try:
-            load_catalog().department(body.department)
-        except KeyError:
-            raise Invalid(f"部门代码“{body.department}”不在事项目录的部门中", field="department") from None
+    checked_department(body.department, "body")
     enterprise = principal.account.enterprise.credit_code if applicant and principal.account.enterprise else None
     if body.case_id is not None:
         case = service.find_case(body.case_id)
@@ -134,6 +139,7 @@ def list_complaints(request: Request, channel: ComplaintChannel | None = Query(N
                     overdue: bool | None = Query(None, description="只看（或排除）超期的"),
                     principal: Principal = Depends(require_roles(Role.applicant, *AGENT_ROLES, *OFFICE))) -> dict:
     service = evaluation(request)
+    checked_department(department, "query")
     today = service.today().isoformat()
     rows = []
     for entry in service.catch_up(service.index).complaints.values():

@@ -59,6 +59,8 @@ def test_a_12345_complaint_is_routed_answered_and_flagged_overdue_when_not(api, 
     assert PHONE not in shown["contact"]  # masked for readers who do not call back
     assert [c["complaint_id"] for c in listed(api, "supervisor", channel="email")] == [office["complaint_id"]]
     assert api.get(f"/supervision/complaints/{given['complaint_id']}", "dept_fgw").status_code == 404
+    r = api.get("/supervision/complaints", "supervisor", params={"department": "nope"})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "department"
 
     # answered by the routed department; a retry changes nothing, another reply is a 409; others may not
     path = f"/supervision/complaints/{given['complaint_id']}/reply"

@@ -46,7 +46,7 @@ def bare_save_rate(settings: Settings, cases: int) -> float:
         for no in ITEMS:
             for action in ACTIONS:
                 case.act(no, action, note=None, missing_materials=[], until=None, today=on, calendar=calendar,
-                         meta=app.meta(ctx, case_id))
+                         acceptance_workdays=settings.acceptance_workdays, meta=app.meta(ctx, case_id))
                 app.save(case)
                 saves += 1
     seconds = time.perf_counter() - started

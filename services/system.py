@@ -143,10 +143,11 @@ SYSTEM: tuple[Service, ...] = (
     Service("intake", build=_intake, routers=_intake_routers),
     Service("coordination", build=_coordination, routers=_coordination_routers, consumes=("intake",),
             checks=(Check("deadlines", "check_deadlines", 300),)),
-    # evaluation consumes coordination's case events and its calendar changes (整改时限 count working days); it also
-    # keeps the supervision loop: complaints (/supervision/…) and the departments' monthly submissions
-    # (/reporting/monthly-submissions/…, answered by this service: shared.positions.ANSWERED_BY)
-    Service("evaluation", build=_evaluation, routers=_evaluation_routers, consumes=("coordination",),
+    # evaluation consumes coordination's case events and its calendar changes (整改时限 count working days), and
+    # intake's rejections and withdrawals (the applicant rates those services too); it also keeps the supervision
+    # loop: complaints (/supervision/…) and the departments' monthly submissions (/reporting/monthly-submissions/…,
+    # answered by this service: shared.positions.ANSWERED_BY)
+    Service("evaluation", build=_evaluation, routers=_evaluation_routers, consumes=("intake", "coordination"),
             checks=(Check("default-ratings", "record_default_ratings", 3600),
                     Check("rectification-overdue", "flag_overdue", 3600),
                     Check("complaint-overdue", "flag_overdue_complaints", 3600))),

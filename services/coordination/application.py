@@ -49,7 +49,7 @@ class CoordinationService(ServiceApplication):
         if event.type not in consumers.CONSUMES:
             return
         catalog, now = load_catalog(), self.clock.now()
-        seen = consumers.Seen(case=self._find(event.payload["case_id"]), catalog=catalog, now=now,
+        seen = consumers.Seen(case=self._find(event.case_id), catalog=catalog, now=now,
                               register=effective_assignees(catalog, self.catch_up(self.index).register_changes,
                                                            now.astimezone(CHINA).date().isoformat()))
         for aggregate in consumers.policy(event, seen):

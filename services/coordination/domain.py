@@ -34,6 +34,16 @@ from services.coordination.plan import normalise_plan
 OPEN, AWAITING, COMPLETED, TERMINATED = "open", "awaiting_confirmation", "completed", "terminated"
 
 
+def new_item(opened: dict) -> dict:
+    """A delegated item as the case opens it (or a later 委托书 adds it): pending, nothing done yet."""
+    return {**opened, "status": sm.PENDING, "resume_to": None, "filed_on": None, "received_on": None,
+            "acceptance_due": None, "accepted_on": None, "deemed_accepted": False,
+            "concluded_on": None, "pauses": [], "missing_materials": [], "until": None,
+            "deficiency": None, "warned_for": [], "overdue_for": [], "notice_breaches": [],
+            "deficiency_overdue_for": [], "commitment": None, "result": None,
+            "history": [], "last": None}
+
+
 class Case(Aggregate):
     @staticmethod
     def create_id(case_id: str, **_: Any):  # noqa: ANN205
@@ -46,15 +56,8 @@ class Case(Aggregate):
             case.case_id, case.service_point, case.case_agent = self.case_id, self.service_point, self.case_agent
             case.applicant, case.project, case.unit_name, case.channel = self.applicant, self.project, self.unit_name, self.channel
             case.opened_on, case.delegation_no, case.status = self.opened_on, self.delegation_no, OPEN
-            case.items = {
-                i["item_no"]: {**i, "status": sm.PENDING, "resume_to": None, "filed_on": None, "received_on": None,
-                               "acceptance_due": None, "accepted_on": None, "deemed_accepted": False,
-                               "concluded_on": None, "pauses": [], "missing_materials": [], "until": None,
-                               "deficiency": None, "warned_for": [], "overdue_for": [], "notice_breaches": [],
-                               "deficiency_overdue_for": [], "commitment": None, "result": None,
-                               "history": [], "last": None}
-                for i in self.items
-            }
+            case.items = {i["item_no"]: new_item(i) for i in self.items}
+            case.delegated_agent, case.delegation_signed_for = None, None
             case.agent_history = [{"agent": self.case_agent, "from": self.meta["occurred_at"], "reason": "受理"}]
             case.plans, case.notifications, case.joint_reviews, case.combined_services = [], [], [], []
             case.cross_level, case.closure, case.proposal = {}, None, None
@@ -101,6 +104,33 @@ class Case(Aggregate):
         deputies = {c["deputy"]["username"] for c in getattr(self, "covers", [])
                     if today and c["from_date"] <= today <= c["to_date"]}
         return {self.case_agent["username"], *deputies}
+
+    def follow_delegation(self, delegation_no: int, delegated_agent: str, items_added: list[dict], meta: dict) -> bool:
+        """A 委托书 signed again after acceptance: the case takes the items it adds (pending) and records whether
+        the agent it names is the case agent (代办人无转委托权: a reassigned case agent needs the applicant's new
+        委托书). Fewer items are refused by intake (an item not to be done is withdrawn on the case)."""
+        if self.status != OPEN or delegation_no <= (self.delegation_no or 0):
+            return False  # concluded, or this 委托书 (or a later one) is followed already
+        self.trigger_event(self.DelegationFollowed, case_id=self.case_id, delegation_no=delegation_no,
+                           delegated_agent=delegated_agent, case_agent=self.case_agent,
+                           items_added=[i for i in items_added if i["item_no"] not in self.items], meta=meta)
+        return True
+
+    def amend_project(self, project: dict, amendment_no: int, meta: dict) -> bool:
+        """The application's project corrected (intake.ApplicationAmended): the case's summary follows it."""
+        if project == self.project:
+            return False
+        self.trigger_event(self.CaseProjectAmended, case_id=self.case_id, amendment_no=amendment_no, project=project,
+                           meta=meta)
+        return True
+
+    @property
+    def delegation_agrees(self) -> bool:
+        """The 委托书 in force was signed for the case agent there is now (at acceptance, or signed again
+        since), or names them: a reassignment makes it disagree until the applicant signs a new one."""
+        signed_for = getattr(self, "delegation_signed_for", None) or self.agent_history[0]["agent"]
+        return signed_for["username"] == self.case_agent["username"] or \
+            getattr(self, "delegated_agent", None) == self.case_agent.get("name")
 
     def arrange_cover(self, deputy: dict, deputy_point: str | None, from_date: str, to_date: str, reason: str,
                       today: dt.date, meta: dict) -> int:
@@ -353,6 +383,21 @@ class Case(Aggregate):
         def apply(self, case: "Case") -> None:
             case.case_agent = self.to_agent
             case.agent_history.append({"agent": self.to_agent, "from": self.meta["occurred_at"], "reason": self.reason})
+
+    class CaseProjectAmended(FromContract, Aggregate.Event):
+        contract = contracts.CaseProjectAmended
+
+        def apply(self, case: "Case") -> None:
+            case.project = self.project
+
+    class DelegationFollowed(FromContract, Aggregate.Event):
+        contract = contracts.DelegationFollowed
+
+        def apply(self, case: "Case") -> None:
+            case.delegation_no, case.delegated_agent = self.delegation_no, self.delegated_agent
+            case.delegation_signed_for = self.case_agent
+            for i in self.items_added:
+                case.items[i["item_no"]] = new_item(i)
 
     class CaseCoverArranged(FromContract, Aggregate.Event):
         contract = contracts.CaseCoverArranged

@@ -359,6 +359,9 @@ class CaseRead(CaseOpenedPart):
     status_label: str = Field(description="案件状态（中文）")
     service_point_name: str = Field(description="服务点名称")
     agent_history: list[AgentHistoryRead] = Field(description="代办帮办员的变更记录")
+    delegation_agrees: bool = Field(description="现行授权委托书为现任案件代办帮办员签署（受理时或其后重新签署）；"
+                                                "变更代办帮办员后为 false，直至申请人重新签署授权委托书")
+    delegated_agent: str | None = Field(description="受理后重新签署的授权委托书所列代办人；未重新签署为 null")
     covers: list[CoverRead] = Field(description="代岗安排（期间内代岗人员与案件代办帮办员均可办理）")
     plan: Union[PlanRead, NoPlanRead] = Field(description="当前申报计划与实际（尚未编制时 version 为 0）")
     plan_versions: list[PlanVersionRead] = Field(description="申报计划的全部版本")

@@ -72,6 +72,8 @@ def case_view(case: Case, calendar, today: dt.date, warning_workdays: int, role:
         **from_payload(CaseOpenedPart, vars(case)),  # as opened
         "status": case.status, "status_label": CASE_STATUS_LABELS[case.status],
         "service_point_name": catalog.service_point(case.service_point).name, "agent_history": case.agent_history,
+        "delegation_agrees": case.delegation_agrees,
+        "delegated_agent": getattr(case, "delegated_agent", None),
         "covers": [{**c, "active": c["from_date"] <= today.isoformat() <= c["to_date"]} for c in getattr(case, "covers", [])],
         "plan": {**case.plan, "rows": plan_vs_actual(case.plan, actual)} if case.plan else
                 {"version": 0, "steps": [], "rows": plan_vs_actual(None, actual)},

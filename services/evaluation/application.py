@@ -62,7 +62,7 @@ class EvaluationService(ServiceApplication):
             return
         if event.type not in consumers.CONSUMES:
             return
-        seen = consumers.Seen(case=self._find(CaseEvaluation.create_id(event.payload["case_id"])), now=self.clock.now())
+        seen = consumers.Seen(case=self._find(CaseEvaluation.create_id(event.case_id)), now=self.clock.now())
         for aggregate in consumers.policy(event, seen):
             processing.collect_events(aggregate)
 

@@ -94,6 +94,9 @@ class Application(Aggregate):
             legal_representative, agent, items
         ):
             return False
+        if self.status == ACCEPTED and (dropped := [n for n in current["items"] if n not in items]):
+            raise Conflict(f"案件已受理：新的授权委托书不能减少委托事项（事项{'、'.join(map(str, dropped))}）；"
+                           "不再办理的事项请代办帮办员在案件中撤回", code="delegation_narrowed")
         self.trigger_event(self.DelegationSigned, 
             delegation_no=len(self.delegations) + 1, legal_representative=legal_representative, agent=agent,
             items=items, item_count=len(items), supersedes=current["delegation_no"] if current else None,
@@ -130,15 +133,19 @@ class Application(Aggregate):
         if self.status == REJECTED:
             return False
         self._require_status(SUBMITTED, "不予受理")
-        self.trigger_event(self.ApplicationRejected, reason=reason, meta=meta)
+        self.trigger_event(self.ApplicationRejected, reason=reason, meta=meta, **self._concerned())
         return True
 
     def withdraw(self, reason: str | None, meta: dict) -> bool:
         if self.status == WITHDRAWN:
             return False
         self._require_status(SUBMITTED, "撤回")
-        self.trigger_event(self.ApplicationWithdrawn, reason=reason, meta=meta)
+        self.trigger_event(self.ApplicationWithdrawn, reason=reason, meta=meta, **self._concerned())
         return True
+
+    def _concerned(self) -> dict:
+        """Whom and what a decision that ends the application concerns (evaluation invites the rating)."""
+        return {"service_point": self.service_point, "applicant": self.applicant, "project": self.project}
 
     def amend(self, unit: dict, project: dict, reason: str, meta: dict) -> bool:
         """Correct the 申请表's fields (``unit``, ``project``: the whole parts after the change), with the reason;

@@ -145,14 +145,25 @@ def _amended(view: dict, p: dict, row: dict) -> None:
 @on("coordination.CaseOpened")
 def _opened(view: dict, p: dict, row: dict) -> None:
     view.update(opened_on=p["opened_on"], case_agent=p["case_agent"], service_point=p["service_point"])
-    view["items"] = [{
+    view["items"] = [_opened_item(i) for i in p["items"]]
+    view["departments"] = sorted({i["department"] for i in p["items"]})
+    _set_status(view, "in_progress")
+
+
+def _opened_item(i: dict) -> dict:
+    return {
         **from_payload(ViewOpenedItemPart, i), "assignees": [a["name"] for a in i["assignees"]],
         "status": "pending", "status_label": ITEM_STATUS_LABELS["pending"], **_NOT_CHANGED_YET,
         "concluded_on": None, "on_time": None, "warned_on": None, "overdue_on": None, "actions": 0,
         "last_actor": None, "notice_breaches": [], "commitment": None,
-    } for i in p["items"]]
-    view["departments"] = sorted({i["department"] for i in p["items"]})
-    _set_status(view, "in_progress")
+    }
+
+
+@on("coordination.DelegationFollowed")
+def _delegation_followed(view: dict, p: dict, row: dict) -> None:
+    """A 委托书 signed again after acceptance: the items it adds join the case."""
+    view["items"] += [_opened_item(i) for i in p["items_added"]]
+    view["departments"] = sorted({*view["departments"], *(i["department"] for i in p["items_added"])})
 
 
 def on_time(due_date: str | None, acceptance_due: str | None, on_date: str) -> bool | None:

@@ -150,10 +150,13 @@ async def notification(request: Request, case_id: str) -> Response:
 
     def build(fields: list[tuple[str, str]]) -> dict:
         items = []
+        by_list = {int(v) for k, v in fields if k == "by_list" and v.isdigit()}
         for k, v in fields:
-            if k.startswith("requirements.") and formats.lines(v):
-                order.append(int(k.split(".")[1]))
-                items.append({"item_no": order[-1], "requirements": formats.lines(v)})
+            no = k.removeprefix("requirements.")
+            if k.startswith("requirements.") and no.isdigit() and (formats.lines(v) or int(no) in by_list):
+                order.append(int(no))
+                # written requirements as written; none, with 按材料清单 ticked: the item's whole 材料清单
+                items.append({"item_no": order[-1], **({"requirements": formats.lines(v)} if formats.lines(v) else {})})
         note = next((v for k, v in fields if k == "note" and v.strip()), None)
         return {"items": items, **({"note": note} if note else {})}
 
@@ -172,6 +175,22 @@ async def joint_review(request: Request, case_id: str) -> Response:
     return await case_command(request, case_id, "joint", "POST", f"/coordination/cases/{q(case_id)}/joint-reviews",
                               lambda f: formats.body_from_form(f, lists=["departments"], integer_lists=["items"]),
                               anchor="joint")
+
+
+@router.post("/cases/{case_id}/combined-service")
+async def combined_service(request: Request, case_id: str) -> Response:
+    return await case_command(request, case_id, "combined", "POST", f"/coordination/cases/{q(case_id)}/combined-services",
+                              lambda f: formats.body_from_form(f, integer_lists=["items"]), anchor="combined")
+
+
+@router.post("/cases/{case_id}/amendment")
+async def amendment(request: Request, case_id: str) -> Response:
+    def build(fields: list[tuple[str, str]]) -> dict:
+        body = formats.body_from_form(fields)
+        return {"changes": {k: body[k] for k in ("unit", "project") if k in body}, "reason": body.get("reason")}
+
+    return await case_command(request, case_id, "amend", "POST", f"/intake/applications/{q(case_id)}/amendments",
+                              build, lambda field: field.removeprefix("changes."), anchor="amend")
 
 
 @router.post("/cases/{case_id}/cross-level")

@@ -70,6 +70,8 @@ def case_actions(session: Session, context: dict) -> dict:
         "decide": at_point and status == "submitted",
         "manage": agent and status == "in_progress",
         "cover": own_case and status == "in_progress",  # only the case agent arranges their cover
+        # 更正申请表: the applicant or the case's service point, while the application stands
+        "amend": (role == "applicant" or at_point) and status not in ("rejected", "withdrawn", "completed", "terminated"),
         "items": items,
         "rate": role == "applicant" and concluded,
         # 经双方认可: the other side assents — the applicant online, the agent online (the applicant proposed)

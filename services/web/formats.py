@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from shared.clock import CHINA
 from shared.contracts import CHANNEL_LABELS, Role
-from shared.contracts.coordination import ITEM_ACTION_LABELS, ITEM_STATUS_LABELS
+from shared.contracts.coordination import COMBINED_SERVICE_LABELS, ITEM_ACTION_LABELS, ITEM_STATUS_LABELS
 from shared.contracts.evaluation import FORM_LEVEL_LABELS, LEVEL_LABELS
 from shared.contracts.intake import MATERIAL_KIND_LABELS
 from shared.contracts.registry import payload_model
@@ -80,6 +80,7 @@ HISTORY_LABELS = {
     "intake.ApplicationRejected": "不予受理", "intake.ApplicationWithdrawn": "撤回申请",
     "intake.MaterialUploaded": "提交材料", "intake.MaterialDownloaded": "下载材料", "intake.MaterialWithdrawn": "撤回材料",
     "coordination.CaseOpened": "开立案件，分派各事项", "coordination.CaseAgentReassigned": "变更代办帮办员", "coordination.CaseCoverArranged": "安排代岗",
+    "coordination.DelegationFollowed": "按重新签署的授权委托书调整委托事项",
     "coordination.PlanSet": "编制项目申报计划", "coordination.ItemStateChanged": "事项办理",
     "coordination.ItemDeadlineWarned": "临期提醒", "coordination.ItemOverdue": "超期",
     "coordination.NotificationGiven": "一次性告知申报要求", "coordination.JointReviewHeld": "联合审查（协调会）",
@@ -107,7 +108,7 @@ def labels() -> dict[str, dict]:
     return {"role": ROLE_LABELS, "channel": {str(k): v for k, v in CHANNEL_LABELS.items()},
             "service": SERVICE_LABELS, "service_point": SERVICE_POINT_LABELS, "item_status": ITEM_STATUS_LABELS,
             "action": ITEM_ACTION_LABELS, "level": LEVEL_LABELS, "form_level": FORM_LEVEL_LABELS, "sex": SEX_LABELS,
-            "application": APPLICATION_LABELS, "material_kind": MATERIAL_KIND_LABELS}
+            "application": APPLICATION_LABELS, "material_kind": MATERIAL_KIND_LABELS, "combined": COMBINED_SERVICE_LABELS}
 
 
 # -- forms ---------------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ CommitmentResult = Literal["kept", "broken"]
 COMMITMENT_RESULT_LABELS: dict[str, str] = {"kept": "核查属实（承诺已履行）", "broken": "核查不实（未履行承诺）"}
 TerminationReason = Literal["conditions_not_met", "falsified_materials", "unlawful", "applicant_request", "other"]
 CombinedService = Literal["multi_assessment", "multi_drawing_review", "joint_acceptance"]
+COMBINED_SERVICE_LABELS: dict[str, str] = {"multi_assessment": "多评合一", "multi_drawing_review": "多图联审",
+                                           "joint_acceptance": "联合验收"}
 
 
 class _Part(BaseModel):
@@ -138,6 +140,23 @@ class CaseOpened(EventPayload):
     items: list[OpenedItem] = Field(description="委托事项")
     opened_on: str = Field(description="受理（开案）日期")
     delegation_no: int | None = Field(default=None, description="授权委托书序号")
+
+
+@contract("coordination.DelegationFollowed",
+          description="受理后重新签署的授权委托书：案件随之增加委托事项；委托书签署时的案件代办帮办员随之记录")
+class DelegationFollowed(EventPayload):
+    case_id: str
+    delegation_no: int = Field(description="新的授权委托书序号")
+    delegated_agent: PersonalStr = Field(description="委托书所列代办人姓名")
+    case_agent: CaseAgent = Field(description="委托书签署时的案件代办帮办员")
+    items_added: list[OpenedItem] = Field(default_factory=list, description="新增的委托事项（待申报）")
+
+
+@contract("coordination.CaseProjectAmended", description="申请表更正后，案件的项目信息随之更新（如后补的项目代码）")
+class CaseProjectAmended(EventPayload):
+    case_id: str
+    amendment_no: int = Field(description="申请表的第几次更正")
+    project: ProjectSummary = Field(description="更正后的项目")
 
 
 @contract("coordination.CaseAgentReassigned", description="案件代办帮办员变更（附理由）")

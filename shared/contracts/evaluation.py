@@ -36,8 +36,11 @@ RATING_CHANNEL_LABELS: dict[str, str] = {
     "hall_tablet": "大厅评价器（平板）", "hall_terminal": "大厅其他自助终端", "phone": "电话（12345热线）",
     "sms": "短信", "written": "纸质评价表（附件9）",
 }
-CaseOutcome = Literal["completed", "terminated"]
-CASE_OUTCOME_LABELS: dict[str, str] = {"completed": "已办结", "terminated": "已终止"}
+# What the service ended in: the case completed or terminated (coordination), or the application rejected or
+# withdrawn before a case opened (intake) — every service given is rated (国办发〔2019〕51号, 服务事项全覆盖)
+CaseOutcome = Literal["completed", "terminated", "rejected", "withdrawn"]
+CASE_OUTCOME_LABELS: dict[str, str] = {"completed": "已办结", "terminated": "已终止", "rejected": "不予受理",
+                                       "withdrawn": "申请人撤回"}
 RectificationState = Literal["pending", "in_progress", "under_review", "rectified", "invalid", "impossible", "closed"]
 RECTIFICATION_STATE_LABELS: dict[str, str] = {
     "pending": "待整改", "in_progress": "整改中", "under_review": "待审核", "rectified": "整改完成",

@@ -124,11 +124,18 @@ class ApplicationAccepted(EventPayload):
 @contract("intake.ApplicationRejected", description="服务点不予受理")
 class ApplicationRejected(EventPayload):
     reason: FreeTextStr
+    # whom and what the decision concerns, so the applicant is invited to rate it (服务事项全覆盖); null in older events
+    service_point: ServicePoint | None = Field(default=None, description="作出决定的服务点")
+    applicant: EnterpriseRef | None = Field(default=None, description="申请单位")
+    project: ProjectInfo | None = Field(default=None, description="项目")
 
 
 @contract("intake.ApplicationWithdrawn", description="申请人撤回申请")
 class ApplicationWithdrawn(EventPayload):
     reason: FreeTextStr | None = None
+    service_point: ServicePoint | None = Field(default=None, description="受理该申请的服务点")
+    applicant: EnterpriseRef | None = Field(default=None, description="申请单位")
+    project: ProjectInfo | None = Field(default=None, description="项目")
 
 
 @contract("intake.ApplicationAmended",

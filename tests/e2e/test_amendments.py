@@ -50,3 +50,21 @@ def test_bad_or_forbidden_amendments_are_refused_naming_the_field(api):
     assert r.status_code == 422
     assert amend(api, case_id, "applicant2", changes={"project": {"name": "x"}}, reason="x").status_code == 404
     assert amend(api, case_id, "window_agent", changes={"project": {"name": "x"}}, reason="x").status_code == 403
+
+
+def test_an_open_case_follows_the_corrected_project_and_only_it(api):
+    """The case's project (coordination, and what evaluation invites a rating for) follows the 申请表's
+    correction; a correction of the unit alone leaves the case as it is."""
+    case_id = open_case(api, items=[2])
+    assert amend(api, case_id, "park_agent", changes={"unit": {"phone": "13904731234"}}, reason="更正联系电话").status_code == 200
+    api.settle()
+    history = api.get(f"/reporting/cases/{case_id}/history", "supervisor").json()["events"]
+    assert not [e for e in history if e["type"] == "coordination.CaseProjectAmended"]
+    r = amend(api, case_id, "applicant", changes={"project": {"code": CODE}}, reason="备案后取得项目代码")
+    assert r.status_code == 200, r.text
+    api.settle()
+    case = api.get(f"/coordination/cases/{case_id}", "supervisor").json()
+    assert case["project"]["code"] == CODE
+    history = api.get(f"/reporting/cases/{case_id}/history", "supervisor").json()["events"]
+    (amended,) = [e for e in history if e["type"] == "coordination.CaseProjectAmended"]
+    assert amended["data"]["amendment_no"] == 2

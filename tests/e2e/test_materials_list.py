@@ -108,3 +108,18 @@ def test_approve_records_the_certificate_number_and_its_document(api):
                     and e["data"]["action"] == "approve")
     assert approved["data"]["result_number"] == "海发改备〔2026〕12号"
     assert item_of(api, case_id, 7)["result"] is None
+
+
+def test_the_case_page_sends_the_notice_from_the_list(api):
+    from tests.e2e.test_web import csrf_of, logged_in
+
+    case_id = open_case(api, items=ITEMS)
+    agent = logged_in(api, "park_agent")
+    page = agent.get(f"/cases/{case_id}").text
+    assert "不填时按材料清单告知该事项的全部材料" in page
+    r = agent.post(f"/cases/{case_id}/notification", data={"csrf": csrf_of(page), "requirements.7": "", "by_list": "7",
+                                                            "requirements.2": ""}, follow_redirects=True)
+    assert r.status_code == 200, r.text
+    api.settle()
+    (given,) = case(api, case_id)["notifications"][0]["items"]
+    assert given == {"item_no": 7, "requirements": load_materials().notice(7)}

@@ -138,3 +138,31 @@ def test_both_sides_close_the_case_on_its_page(api):
     page = agent.get(f"/cases/{other}").text
     r = agent.post(f"/cases/{other}/closure/confirmation", data={"csrf": csrf_of(page)}, follow_redirects=True)
     assert r.status_code == 200 and "已终止" in r.text
+
+
+def test_the_case_page_corrects_the_application_and_marks_combined_services(api):
+    """更正 (a 项目编码 that arrives later) and 合并办理 from the case page: errors next to the field, what was typed
+    kept; the change shows with its reason."""
+    case_id = open_case(api, items=[2, 7, 9])
+    applicant = logged_in(api, "applicant")
+    page = applicant.get(f"/cases/{case_id}").text
+    r = applicant.post(f"/cases/{case_id}/amendment", data={"csrf": csrf_of(page), "project.code": "不是编码", "reason": "备案后赋码"})
+    assert r.status_code == 422 and "不是编码" in r.text and 'id="err-project-code"' in r.text
+    r = applicant.post(f"/cases/{case_id}/amendment", data={"csrf": csrf_of(page), "project.code": "2026-150303-30-03-054321",
+                                                            "reason": "备案后赋码"}, follow_redirects=True)
+    assert r.status_code == 200, r.text
+    api.settle()
+    view = api.get(f"/reporting/cases/{case_id}", "supervisor").json()
+    assert view["project"]["code"] == "2026-150303-30-03-054321" and view["amendments"][0]["reason"] == "备案后赋码"
+
+    agent = logged_in(api, "park_agent")
+    page = agent.get(f"/cases/{case_id}").text
+    assert "合并办理" in page
+    r = agent.post(f"/cases/{case_id}/combined-service", data={"csrf": csrf_of(page), "kind": "multi_assessment", "items": "2"})
+    assert r.status_code == 422 and 'id="err-items"' in r.text
+    r = agent.post(f"/cases/{case_id}/combined-service", data={"csrf": csrf_of(page), "kind": "multi_assessment",
+                                                              "items": ["7", "9"]}, follow_redirects=True)
+    assert r.status_code == 200, r.text
+    api.settle()
+    coordination = api.get(f"/coordination/cases/{case_id}", "supervisor").json()
+    assert [(c["kind"], c["items"]) for c in coordination["combined_services"]] == [("multi_assessment", [7, 9])]

@@ -29,6 +29,7 @@ COMPUTED_SINCE = {
     "limits",  # the scorecard: where the time limits it counted come from (the catalog's limits_source)
     "amendments",  # intake's application and reporting's case: the amendments made (after 0.2.0; none in an old store)
     "covers",  # coordination's case: 代岗 arranged (after 0.2.0; none in an old store)
+    "delegation_agrees",  # coordination's case: the 委托书 in force signed for today's case agent (after 0.2.0)
 }
 
 

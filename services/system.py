@@ -96,13 +96,15 @@ def _evaluation(p: Parts):  # noqa: ANN202
                              rectification_workdays=p.settings.rectification_workdays,
                              default_rating_after_days=p.settings.default_rating_after_days,
                              follow_up_ratio=p.settings.follow_up_ratio,
-                             max_follow_ups=p.settings.max_follow_up_ratings)
+                             max_follow_ups=p.settings.max_follow_up_ratings,
+                             complaint_workdays=p.settings.complaint_reply_workdays)
 
 
 def _evaluation_routers() -> list[APIRouter]:
     from services.evaluation.api import router
+    from services.evaluation.supervision_api import router as supervision_router, submissions_router
 
-    return [router]
+    return [router, supervision_router, submissions_router]
 
 
 def _reporting(p: Parts):  # noqa: ANN202
@@ -169,10 +171,13 @@ SYSTEM: tuple[Service, ...] = (
     Service("coordination", build=_coordination, routers=_coordination_routers, consumes=("intake",),
             checks=(Check("deadlines", "check_deadlines", 300),)),
     # evaluation consumes coordination's case events and its calendar changes (整改时限 count working days), and
-    # intake's rejections and withdrawals (the applicant rates those services too)
+    # intake's rejections and withdrawals (the applicant rates those services too); it also keeps the supervision
+    # loop: complaints (/supervision/…) and the departments' monthly submissions (/reporting/monthly-submissions/…,
+    # answered by this service: shared.positions.ANSWERED_BY)
     Service("evaluation", build=_evaluation, routers=_evaluation_routers, consumes=("intake", "coordination"),
             checks=(Check("default-ratings", "record_default_ratings", 3600),
-                    Check("rectification-overdue", "flag_overdue", 3600))),
+                    Check("rectification-overdue", "flag_overdue", 3600),
+                    Check("complaint-overdue", "flag_overdue_complaints", 3600))),
     # reporting: every event of every publisher into its audit log and case views (calendar changes too)
     Service("reporting", build=_reporting, routers=_reporting_routers, consumes=PUBLISHERS),
     # integration: every event of every publisher pushed to the webhook subscriptions that want it (a delivery

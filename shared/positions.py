@@ -181,15 +181,24 @@ class ReadYourWrites:
         return None
 
 
-# Paths whose first segment is not the name of the service that answers them.
-ANSWERED_BY = {"inbox": "notifications"}
+# Paths not answered by the service their first segment names: path prefix (segments) → the service that answers
+# it; the longest prefix wins.  The one table: the read-your-writes wait, the web pages' client and the test
+# harness's routing all ask :func:`answering_service`.
+ANSWERED_BY: dict[str, str] = {
+    "inbox": "notifications",  # each account's messages (with the to-dos read from reporting's store)
+    "supervision": "evaluation",  # complaints and suggestions: evaluation keeps them with the 差评 rectifications
+    "reporting/monthly-submissions": "evaluation",  # the departments' submissions are recorded by evaluation
+}
 
 
 def answering_service(path: str) -> str:
-    """The service a path belongs to: its first segment (``/coordination/cases/…`` → coordination;
-    ``/inbox`` → notifications)."""
-    first = path.strip("/").split("/", 1)[0]
-    return ANSWERED_BY.get(first, first)
+    """The service a path belongs to: the service of its longest prefix in :data:`ANSWERED_BY`, else its first
+    segment (``/coordination/cases/…`` → coordination; ``/reporting/monthly-submissions/2026-11`` → evaluation)."""
+    segments = path.strip("/").split("/")
+    for n in range(len(segments), 0, -1):
+        if (found := ANSWERED_BY.get("/".join(segments[:n]))) is not None:
+            return found
+    return segments[0]
 
 
 def malformed_after() -> JSONResponse:

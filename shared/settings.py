@@ -139,11 +139,16 @@ class Settings(BaseSettings):
     sms_window_start: dt.time = Field(default=dt.time(8, 30), description="Earliest time a text message is sent on a working day.")
     sms_window_end: dt.time = Field(default=dt.time(18, 0), description="No text message from then until the next working morning.")
     public_url: str = Field(default="http://127.0.0.1:8000", description="The pages' address, for links in text messages.")
+    # The supervision loop: complaints and suggestions (投诉建议) are answered within N working days.
+    complaint_reply_workdays: int = Field(default=5, ge=1, le=60,
+                                          description="投诉建议答复时限（工作日），自登记之日起算.")
 
     # Reporting: weights of the per-department 放管服 assessment scorecard (normalised to 100 points).
     assessment_weights: dict[str, float] = Field(
-        default={"on_time": 40, "overdue": 15, "satisfaction": 25, "rectification": 10, "follow_up": 10},
-        description="Weights of the scorecard indicators: on_time, overdue, satisfaction, rectification, follow_up.",
+        default={"on_time": 40, "overdue": 15, "satisfaction": 25, "rectification": 10, "follow_up": 10,
+                 "complaints": 10},
+        description="Weights of the scorecard indicators: on_time, overdue, satisfaction, rectification, follow_up, "
+                    "complaints (投诉建议按期答复率).",
     )
 
     def demo_accounts_enabled(self, real_accounts: bool) -> bool:

@@ -161,3 +161,16 @@ def mask_phone(value: str) -> str:
     if len(s) > 7:
         return s[:3] + "*" * (len(s) - 7) + s[-4:]
     return "*" * (len(s) - 4) + s[-4:] if len(s) > 4 else "*" * len(s)
+
+
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``YYYY-MM`` in ASCII digits -> (year, month); ValueError with a Chinese reason otherwise
+    (``int`` alone would read other scripts' digits, ``२०२६-११``, as a month)."""
+    match = _MONTH.fullmatch(text)
+    year, month = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+    if not 1 <= month <= 12 or year < 2000:
+        raise ValueError(f"月份应为 YYYY-MM 格式（如 2026-11），收到“{text}”")
+    return year, month

@@ -22,6 +22,8 @@ from services.evaluation.domain import CaseEvaluation, FollowUpDraw
 from services.evaluation.index import EvaluationIndex
 from services.evaluation.rectification import Rectification, rectification_id
 from services.evaluation.sampling import ALGORITHM, draw_sample
+from services.evaluation.supervision import Complaint, MonthlySubmission, route
+from shared.contracts.supervision import complaint_subject, submission_schedule, submission_subject
 
 
 class EvaluationService(ServiceApplication):
@@ -30,8 +32,9 @@ class EvaluationService(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None, *,
                  calendar: CalendarSource, rectification_workdays: int = 5,
                  default_rating_after_days: int | None = None, follow_up_ratio: float = 0.2,
-                 max_follow_ups: int | None = None) -> None:
+                 max_follow_ups: int | None = None, complaint_workdays: int = 5) -> None:
         super().__init__(env, clock)
+        self.complaint_workdays = complaint_workdays
         self.max_follow_ups = max_follow_ups
         self.calendar_source = calendar
         self.rectification_workdays = rectification_workdays
@@ -174,9 +177,89 @@ class EvaluationService(ServiceApplication):
             meta=self.meta(ctx, case_id)))
         return draw, visit, new
 
+    # -- complaints and suggestions (投诉建议) ------------------------------------------------
+    def file_complaint(self, ctx: CommandContext, *, channel: str, content: str, case_id: str | None,
+                       department: str | None, contact: str | None, enterprise: str | None,
+                       idempotency_key: str | None, request_hash: str | None = None) -> tuple[Complaint, bool]:
+        """Record and route a complaint; with an ``Idempotency-Key`` a retry answers the first one (not new)."""
+        if idempotency_key:
+            complaint_id = "TS" + uuid5(NAMESPACE_URL, f"{ctx.actor.username}:{idempotency_key}").hex[:12].upper()
+            if request_hash:
+                ctx = replace(ctx, extra={**ctx.extra, META_KEY: request_hash})
+        else:
+            complaint_id = "TS" + secrets.token_hex(6).upper()
+        case = self.case(case_id) if case_id else None
+        case_department = load_catalog().service_point(case.service_point).department if case else None
+        to, routing, reason = route(department, case_department)
+
+        def attempt(processing: ProcessingEvent) -> tuple[Complaint, bool]:
+            found = self._find(Complaint.create_id(complaint_id))
+            if found is not None:  # a retry, or a concurrent request with the same key won
+                check_same_body(found.request_hash, request_hash)
+                return found, False
+            today = self.today()
+            due = self.calendar.add_workdays(today, self.complaint_workdays)
+            complaint = Complaint.receive(
+                complaint_id=complaint_id, channel=channel, content=content, about_case_id=case_id, department=to,
+                routing=routing, routing_reason=reason, contact=contact, enterprise=enterprise,
+                received_on=today.isoformat(), due_date=due.date.isoformat(), due_date_estimated=due.estimated,
+                workdays=self.complaint_workdays, meta=self.meta(ctx, complaint_subject(complaint_id)))
+            processing.collect_events(complaint)
+            return complaint, True
+        return self.execute(attempt)
+
+    def reply_complaint(self, ctx: CommandContext, complaint_id: str, reply: str) -> Complaint:
+        return self.update(lambda: self.complaint(complaint_id), lambda c: c.answer(
+            reply, self.today(), self.meta(ctx, complaint_subject(complaint_id))))[0]
+
+    def flag_overdue_complaints(self) -> int:
+        """Scheduled: flag each unanswered complaint past its due date, once."""
+        count, now = 0, self.today()
+        ctx = CommandContext.system(reason="投诉建议答复超期检查")
+        for complaint_id in self.catch_up(self.index).open_complaints():
+            _, flagged = self._scheduled(lambda: self.complaint(complaint_id), lambda c: c.mark_overdue(
+                now, self.meta(ctx, complaint_subject(c.complaint_id))))
+            count += bool(flagged)
+        return count
+
+    def complaint(self, complaint_id: str) -> Complaint:
+        return self._get(Complaint.create_id(complaint_id), f"投诉建议 {complaint_id} 不存在")
+
+    def find_complaint(self, complaint_id: str) -> Complaint | None:
+        return self._find(Complaint.create_id(complaint_id))
+
+    # -- departments' monthly submissions (月度报送) --------------------------------------------
+    def submit_monthly(self, ctx: CommandContext, department: str, year: int, month: int, *, progress: str,
+                       practices: str, typical_cases: str | None) -> tuple[MonthlySubmission, bool]:
+        label = f"{year:04d}-{month:02d}"
+        _, due_by = submission_schedule(year, month)
+
+        def attempt(processing: ProcessingEvent) -> tuple[MonthlySubmission, bool]:
+            previous = self.submission(department, label)
+            made = MonthlySubmission.submit(
+                department=department, month=label, previous=previous, progress=progress, practices=practices,
+                typical_cases=typical_cases, today=self.today(), due_by=due_by,
+                meta=self.meta(ctx, submission_subject(department, label)))
+            if made is None:
+                return previous, False
+            processing.collect_events(made)
+            return made, True
+        return self.execute(attempt)
+
+    def submission(self, department: str, month: str) -> MonthlySubmission | None:
+        """The latest submission of a department for a month (YYYY-MM), if any."""
+        version = self.catch_up(self.index).submissions.get((department, month))
+        return self.submission_version(department, month, version) if version else None
+
+    def submission_version(self, department: str, month: str, version: int) -> MonthlySubmission | None:
+        return self._find(MonthlySubmission.create_id(department, month, version))
+
     # -- queries -----------------------------------------------------------------------
     def case(self, case_id: str) -> CaseEvaluation:
         return self._get(CaseEvaluation.create_id(case_id), f"案件 {case_id} 不存在")
+
+    def find_case(self, case_id: str) -> CaseEvaluation | None:
+        return self._find(CaseEvaluation.create_id(case_id))
 
     def rectification(self, rect_id: str) -> Rectification:
         return self._get(Rectification.create_id(rect_id), f"差评整改 {rect_id} 不存在")

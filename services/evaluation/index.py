@@ -38,6 +38,19 @@ class RectificationEntry:
     overdue: bool = False
 
 
+@dataclass
+class ComplaintEntry:
+    complaint_id: str
+    channel: str
+    department: str
+    about_case_id: str | None
+    enterprise: str | None
+    received_on: str
+    due_date: str
+    replied: bool = False
+    overdue: bool = False
+
+
 class EvaluationIndex:
     wanted = None  # every event of the log
 
@@ -46,6 +59,8 @@ class EvaluationIndex:
         self.cases: dict[str, CaseEntry] = {}
         self.rectifications: dict[str, RectificationEntry] = {}
         self.draws: list[str] = []
+        self.complaints: dict[str, ComplaintEntry] = {}
+        self.submissions: dict[tuple[str, str], int] = {}  # (department, month) -> latest version
 
     def apply(self, e: Any) -> None:
         kind = type(e).__name__
@@ -77,6 +92,17 @@ class EvaluationIndex:
             self.rectifications[d["rectification_id"]].overdue = True
         elif kind == "FollowUpDrawn":
             self.draws.append(d["draw_id"])
+        elif kind == "ComplaintReceived":
+            self.complaints[d["complaint_id"]] = ComplaintEntry(
+                d["complaint_id"], d["channel"], d["department"], d["about_case_id"], d["enterprise"],
+                d["received_on"], d["due_date"])
+        elif kind == "ComplaintReplied":
+            self.complaints[d["complaint_id"]].replied = True
+        elif kind == "ComplaintOverdue":
+            self.complaints[d["complaint_id"]].overdue = True
+        elif kind == "MonthlySubmissionMade":
+            key = (d["department"], d["month"])
+            self.submissions[key] = max(d["version"], self.submissions.get(key, 0))
 
     # -- lookups (after app.catch_up(index)) ------------------------------------------------
     def concluded_between(self, start: str, end: str) -> list[str]:
@@ -89,6 +115,10 @@ class EvaluationIndex:
         """The case's rectifications not yet finished (待整改, 整改中, 待审核), overdue or not."""
         return sorted(r.rectification_id for r in self.rectifications.values()
                       if r.case_id == case_id and r.state in ("pending", "in_progress", "under_review"))
+
+    def open_complaints(self) -> list[str]:
+        """Complaints not yet answered nor flagged overdue (the overdue check's candidates)."""
+        return sorted(c.complaint_id for c in self.complaints.values() if not c.replied and not c.overdue)
 
     def open_rectifications(self) -> list[str]:
         return sorted(r.rectification_id for r in self.rectifications.values()

@@ -10,8 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.contracts.evaluation import (
     FollowUpDrawn, Level, RatingChannel, RatingGiven, RectificationAction, RectificationOpened, VisitOutcome,
 )
+from shared.contracts.supervision import (
+    ComplaintChannel, ComplaintReceived, ComplaintReplied, MonthlySubmissionMade, SubmissionStatus,
+)
 from shared.read_models import read_model
-from shared.types import CaseDate, Code, ItemNumbers, LongNote, Name, Note
+from shared.types import CaseDate, Code, ItemNumbers, LongNote, Name, Note, ShortText, Text
 from shared.validation import Phone
 
 
@@ -141,3 +144,73 @@ class ExportRead(BaseModel):
     period_end: str | None
     count: int
     records: list[dict]
+
+
+# -- the supervision loop: complaints and suggestions, departments' monthly submissions -------------------------
+class ComplaintCreate(_Body):
+    channel: ComplaintChannel = Field(description="hotline_12345 12345热线, opinion_box 意见箱, email 电子邮箱, "
+                                                  "portal 网上（申请人本人提交）")
+    content: Text = Field(description="投诉建议内容")
+    case_id: Code | None = Field(default=None, description="所涉案件编号（可不填）")
+    department: Code | None = Field(default=None, description="责任部门代码（可不填：按所涉案件的服务点转办，"
+                                                              "都不填时由区政务服务局办理）")
+    contact: ShortText | None = Field(default=None, description="投诉人联系方式（姓名、电话或邮箱；网上提交时可不填）")
+
+
+class ComplaintReply(_Body):
+    reply: Text = Field(description="答复内容")
+
+
+ComplaintReplyRead = read_model("ComplaintReplyRead", ComplaintReplied, without=("complaint_id", "department"),
+                                doc="答复（``evaluation.ComplaintReplied``）",
+                                by=(dict, Field(description="答复人")), at=(str, Field(description="答复时刻")))
+ComplaintRead = read_model(
+    "ComplaintRead", ComplaintReceived, doc="投诉建议（``evaluation.ComplaintReceived``）及其处理情况",
+    channel_label=(str, Field(description="来源渠道（中文）")),
+    department_name=(str, Field(description="责任部门名称")),
+    received_at=(str, Field(description="登记时刻（ISO 8601）")),
+    recorded_by=(dict, Field(description="登记人（工作人员代录或申请人本人）")),
+    status=(Literal["open", "replied"], Field(description="open 待答复, replied 已答复")),
+    status_label=(str, Field(description="状态（中文；超期未答复为“答复超期”）")),
+    overdue=(bool, Field(description="超过答复期限仍未答复，或超期后才答复")),
+    overdue_on=(str | None, Field(description="超期标记日期")),
+    reply=(ComplaintReplyRead | None, Field(description="答复；未答复为 null")))
+
+
+class ComplaintListRead(BaseModel):
+    total: int
+    complaints: list[ComplaintRead]  # type: ignore[valid-type]
+
+
+class MonthlySubmissionCreate(_Body):
+    progress: Text = Field(description="工作进展情况")
+    practices: Text = Field(description="经验做法")
+    typical_cases: Note | None = Field(default=None, description="典型案例（可不填）")
+
+
+MonthlySubmissionRead = read_model(
+    "MonthlySubmissionRead", MonthlySubmissionMade, doc="部门月度报送（``evaluation.MonthlySubmissionMade``）的最新一次",
+    department_name=(str, Field(description="部门名称")),
+    submitted_at=(str, Field(description="报送时刻（ISO 8601）")),
+    submitted_by=(dict, Field(description="报送人")))
+
+
+class SubmissionStatusRead(BaseModel):
+    department: str = Field(description="部门代码")
+    department_name: str = Field(description="部门名称")
+    status: SubmissionStatus = Field(
+        description="submitted 按期报送, submitted_late 逾期报送, missing 逾期未报送, not_due 尚未报送（未到期限）")
+    status_label: str
+    submitted_at: str | None = Field(description="报送时刻；未报送为 null")
+    late: bool = Field(description="逾期：期限后报送，或已过期限仍未报送")
+    submission: MonthlySubmissionRead | None = Field(description="最新一次报送；未报送为 null")  # type: ignore[valid-type]
+
+
+class MonthlySubmissionsRead(BaseModel):
+    month: str = Field(description="月份 YYYY-MM")
+    due_by: str = Field(description="报送期限（次月15日）")
+    today: str
+    submitted: int = Field(description="已报送的部门数")
+    late: int = Field(description="逾期（逾期报送或逾期未报送）的部门数")
+    missing: int = Field(description="逾期未报送的部门数")
+    departments: list[SubmissionStatusRead] = Field(description="每个部门一行")

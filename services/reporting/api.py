@@ -19,13 +19,14 @@ from shared.reference.register import effective_assignees
 from services.reporting.access import (
     CASE_READERS, FIGURE_READERS, figure_scope, may_see, redact_history, redact_materials, show, summary,
 )
+from services.reporting.annual import annual_assessment
 from services.reporting.assessment import scorecard
 from services.reporting.caseview import CASE_STATUS_LABELS
 from services.reporting.figure_cases import UnknownFigure, figure_members
 from services.reporting.figures import satisfaction, workloads
 from services.reporting.periods import Period, parse_month
 from services.reporting.schemas import (
-    AssessmentRead, CaseListRead, CaseViewRead, FigureCasesRead, HistoryRead, MonthlyReportRead, ReferenceHistoryRead, SatisfactionRead,
+    AnnualAssessmentRead, AssessmentRead, CaseListRead, CaseViewRead, FigureCasesRead, HistoryRead, MonthlyReportRead, ReferenceHistoryRead, SatisfactionRead,
     WorkloadsRead,
 )
 from services.reporting.search import matches, search_terms
@@ -270,7 +271,23 @@ def get_assessment(request: Request, department: str | None = Query(default=None
                    principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
     service = reporting(request)
     cases, department = figure_cases_scope(principal, service, department, service_point)
-    return service.open(scorecard(cases, service.basis(), period_of(period, start, end), department))
+    return service.open(scorecard(cases, service.basis(), period_of(period, start, end), department,
+                                  complaints=service.complaints()))
+
+
+@router.get("/annual-assessment/{year}", response_model=AnnualAssessmentRead,
+            summary="年度考核：全年“放管服”考核评分卡（各部门）与个人年度绩效考核数据（各代办帮办人员：案件、按时办结率、"
+                    "评价、差评整改、投诉建议）",
+            description="评分卡与 GET /reporting/assessment 同一算法（期间为该自然年）；年度未结束时为截至今日的临时数据。"
+                        "人员数据口径见 definitions。领导小组办公室（督查员）与管理员可查看。")
+def get_annual_assessment(year: str, request: Request,
+                          principal: Principal = Depends(require_roles(Role.supervisor, Role.admin))) -> dict:
+    service = reporting(request)
+    if not (len(year) == 4 and year.isascii() and year.isdigit()) or int(year) < 2000:
+        raise Invalid(f"年度应为四位数字（如 2026），收到“{year}”", field="year", location="path")
+    if int(year) > today(service.clock).year:
+        raise Invalid(f"{year} 年尚未开始，不能生成年度考核", field="year", location="path")
+    return service.open(annual_assessment(service.cases(), service.basis(), int(year), service.complaints()))
 
 
 @router.get("/monthly-reports/{month}", response_model=MonthlyReportRead, responses=XLSX_RESPONSE,

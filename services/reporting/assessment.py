@@ -7,6 +7,7 @@ from datetime import date
 from shared.reference import load_catalog
 from services.reporting.figures import Basis, item_open_at, item_past_due, satisfaction
 from services.reporting.periods import Period
+from services.reporting.supervision import complaint_figures
 
 INDICATORS = {
     "on_time": "按时办结率 = 期间内按时办结的事项 ÷ 期间内办结的事项",
@@ -15,6 +16,7 @@ INDICATORS = {
     "satisfaction": "好评率 = 期间内涉及本部门事项的案件首次评价中好评数 ÷ 评价数",
     "rectification": "差评整改率 = 已整改的差评 ÷ 应整改的差评（本部门为责任部门，无效差评不计）",
     "follow_up": "实名差评回访率 = 已回访的实名差评 ÷ 实名差评（本部门为责任部门）",
+    "complaints": "投诉建议按期答复率 = 期间内转办本部门的投诉建议中按期答复的 ÷ 其中已答复或已过答复期限的",
 }
 
 
@@ -56,21 +58,27 @@ def reference_day(basis: Basis, period: Period) -> date:
     return min(basis.today, period.end) if period.end else basis.today
 
 
-def scorecard(cases: list[dict], basis: Basis, period: Period = Period(), department: str | None = None) -> dict:
+def scorecard(cases: list[dict], basis: Basis, period: Period = Period(), department: str | None = None,
+              complaints: list[dict] = ()) -> dict:
+    """The scorecard of each department (of ``department`` only); ``complaints`` as folded by
+    ``services.reporting.supervision.complaints``."""
     catalog = load_catalog()
     ref = reference_day(basis, period)
-    codes = {i.department for i in catalog.items} | {i["department"] for c in cases for i in c["items"]}
+    codes = ({i.department for i in catalog.items} | {i["department"] for c in cases for i in c["items"]}
+             | {c["department"] for c in complaints if c["received_on"] in period})
     rows = []
     for code in sorted(codes):
         if department and code != department:
             continue
         sat = satisfaction(cases, basis, period, department=code)
+        complaint = complaint_figures(list(complaints), period, ref, department=code)
         indicators = {
             "on_time": sat["on_time_rate"],
             "overdue": _overdue_control(cases, code, period, ref),
             "satisfaction": sat["good_rate"],
             "rectification": sat["rectification_rate"],
             "follow_up": sat["real_name_follow_up_rate"],
+            "complaints": complaint["on_time_reply_rate"],
         }
         applicable = {k: w for k, w in basis.weights.items() if k in indicators and indicators[k]["value"] is not None}
         weight = sum(applicable.values())
@@ -78,6 +86,7 @@ def scorecard(cases: list[dict], basis: Basis, period: Period = Period(), depart
         rows.append({"department": code, "department_name": catalog.department(code).name if _known(code) else code,
                      "indicators": indicators, "applicable": sorted(applicable), "score": score, "rank": None,
                      "overdue_items": indicators["overdue"]["overdue_items"],
+                     "complaints": complaint["complaints"], "complaints_overdue": complaint["complaints_overdue"],
                      "notice_breaches": _notice_breaches(cases, code, period),
                      "deficiency_overdue": sum(item.get("deficiency_overdue_on") in period for case in cases
                                                for item in case["items"] if item["department"] == code),

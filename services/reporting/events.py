@@ -6,10 +6,12 @@ from datetime import datetime, timezone
 
 from shared.contracts import PUBLISHERS, IntegrationEvent
 from shared.contracts.calendar import CALENDAR_SUBJECT_PREFIX
+from shared.contracts.supervision import COMPLAINT_SUBJECT_PREFIX, SUBMISSION_SUBJECT_PREFIX
 
 SERVICE_ORDER = {service: n for n, service in enumerate(PUBLISHERS)}
-# coordination's agent register, evaluation's follow-up draws, the working-day calendar
-NOT_A_CASE = ("register:", "draw:", CALENDAR_SUBJECT_PREFIX)
+# coordination's agent register, evaluation's follow-up draws, the working-day calendar, complaints and the
+# departments' monthly submissions
+NOT_A_CASE = ("register:", "draw:", CALENDAR_SUBJECT_PREFIX, COMPLAINT_SUBJECT_PREFIX, SUBMISSION_SUBJECT_PREFIX)
 
 
 def sort_key(occurred_at: datetime, service: str, position: int) -> str:

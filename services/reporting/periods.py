@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import calendar as _calendar
-import re
 from dataclasses import dataclass
 from datetime import date
 
-_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+from shared.validation import parse_month  # noqa: F401 (re-exported: the API and CLI read months with it)
+
 
 
 @dataclass(frozen=True)
@@ -30,16 +30,6 @@ class Period:
     @classmethod
     def month(cls, year: int, month: int) -> "Period":
         return cls(date(year, month, 1), date(year, month, _calendar.monthrange(year, month)[1]))
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    """``YYYY-MM`` in ASCII digits -> (year, month); ValueError with a Chinese reason otherwise
-    (``int`` alone would read other scripts' digits, ``२०२६-११``, as a month)."""
-    match = _MONTH.fullmatch(text)
-    year, month = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
-    if not 1 <= month <= 12 or year < 2000:
-        raise ValueError(f"月份应为 YYYY-MM 格式（如 2026-11），收到“{text}”")
-    return year, month
 
 
 def rate(numerator: int, denominator: int) -> dict:

@@ -11,6 +11,7 @@ from shared.contracts.coordination import (
     CaseCompleted, CaseTerminated, ClosureProposed, CommitmentResult, OpenedItem, PlanSet,
 )
 from shared.contracts.evaluation import Rater, RatingGiven, RectificationOpened
+from shared.contracts.supervision import SubmissionStatus
 from shared.read_models import (
     ActorRead, AgentRead, ApplicantRead, CombinedServiceRead, CrossLevelRequestRead, ItemProgressPart, JointReviewRead, NoticeBreachRead,
     NotificationEntry, Number, PlanStepRead, read_model,
@@ -351,6 +352,7 @@ class IndicatorsRead(BaseModel):
     satisfaction: RateRead = Field(description="好评率")
     rectification: RateRead = Field(description="差评整改率")
     follow_up: RateRead = Field(description="实名差评回访率")
+    complaints: RateRead = Field(description="投诉建议按期答复率")
 
 
 class ScorecardRowRead(BaseModel):
@@ -361,6 +363,8 @@ class ScorecardRowRead(BaseModel):
     score: Number | None = Field(description="得分（满分100）；无适用指标时为 null")
     rank: int | None = Field(description="名次；无得分时为 null")
     overdue_items: int = Field(description="超期事项")
+    complaints: int = Field(description="期间内转办本部门的投诉建议")
+    complaints_overdue: int = Field(description="其中超期答复或超期未答复的")
     notice_breaches: int = Field(description="违反一次性告知（期间内再次要求补正、逾期才告知补正）的次数；列示，不计分")
     deficiency_overdue: int = Field(description="期间内记录的容缺材料逾期未补齐的事项数；列示，不计分")
     commitments_broken: int = Field(description="期间内核查不实的告知承诺事项数；列示，不计分")
@@ -407,6 +411,9 @@ class MonthlyFiguresRead(BaseModel):
     rectifications_opened: int = Field(description="差评整改开立")
     rectifications_completed: int = Field(description="整改完成")
     rectifications_overdue: int = Field(description="整改超期")
+    complaints_received: int = Field(description="收到的投诉建议（转办本部门）")
+    complaints_replied: int = Field(description="其中已答复")
+    complaints_overdue: int = Field(description="其中超期答复或超期未答复")
     progress: str = Field(description="工作进展（文字）")
 
 
@@ -430,6 +437,56 @@ class MonthlyReportRead(BaseModel):
     departments: list[MonthlyDepartmentRead] = Field(description="各部门")
     satisfaction: SatisfactionRead = Field(description="好差评统计")
     assessment: AssessmentRead = Field(description="评分卡")
+    submissions: "SubmissionSummaryRead" = Field(description="各部门月度报送情况及办公室汇总")
+
+
+class SubmittedRead(_NamedDepartment):
+    status: SubmissionStatus = Field(
+        description="submitted 按期报送, submitted_late 逾期报送, missing 逾期未报送, not_due 尚未报送（未到期限）")
+    status_label: str
+    submitted_on: str | None = Field(description="首次报送日期")
+    late: bool = Field(description="逾期报送或逾期未报送")
+    progress: str | None = Field(description="工作进展情况")
+    practices: str | None = Field(description="经验做法")
+    typical_cases: str | None = Field(description="典型案例")
+
+
+class SubmissionSummaryRead(BaseModel):
+    due_by: str = Field(description="报送期限（次月15日）")
+    submitted: int = Field(description="已报送的部门数")
+    late: int = Field(description="逾期（逾期报送或逾期未报送）的部门数")
+    missing: int = Field(description="逾期未报送的部门数")
+    summary: str = Field(description="办公室汇总（文字）")
+    departments: list[SubmittedRead] = Field(description="各部门")
+
+
+class AgentYearRead(BaseModel):
+    kind: Literal["case_agent", "department_agent"] = Field(description="case_agent 服务点案件代办帮办员, "
+                                                                        "department_agent 部门代办帮办人员")
+    username: str | None = Field(description="账号（案件代办帮办员）；部门人员按登记姓名计，为 null")
+    name: str | None = Field(description="姓名")
+    department: str | None = Field(description="部门代码（部门人员）；案件代办帮办员为服务点所属部门")
+    service_point: str | None = Field(description="服务点（案件代办帮办员）")
+    cases: int = Field(description="年内办结或终止的、经其办理的案件")
+    items_concluded: int = Field(description="年内办结的事项（案件代办帮办员：其案件的全部事项；部门人员：其承办的事项）")
+    items_on_time: int = Field(description="其中按时办结")
+    on_time_rate: RateRead = Field(description="按时办结率")
+    ratings: int = Field(description="年内对其案件的评价（首次评价）")
+    good_ratings: int = Field(description="其中好评")
+    bad_ratings: int = Field(description="其中差评")
+    good_rate: RateRead = Field(description="好评率")
+    bad_rectified: int = Field(description="年内整改完成的差评（部门人员：本部门为责任部门的）")
+    complaints: int = Field(description="年内涉及其案件的投诉建议（部门人员：转办本部门的）")
+
+
+class AnnualAssessmentRead(BaseModel):
+    year: int
+    period: PeriodRead
+    as_of: str = Field(description="基准日（年度未结束时为今日）")
+    status: Literal["provisional", "final"] = Field(description="provisional 年度未结束的临时数据, final 正式")
+    assessment: AssessmentRead = Field(description="年度“放管服”考核评分卡（各部门）")
+    agents: list[AgentYearRead] = Field(description="个人年度绩效考核：各代办帮办人员的年度数据")
+    definitions: dict[str, str] = Field(description="各项人员数据的口径")
 
 
 class InboxTodoRead(BaseModel):
@@ -467,3 +524,6 @@ class FigureCasesRead(BaseModel):
     channel: str | None
     count: int = Field(description="所计条目数，等于该指标的数值")
     items: list[FigureMemberRead] = Field(description="所计的每一条（同一案件可因多个事项或评价出现多次）")
+
+
+MonthlyReportRead.model_rebuild()

@@ -18,6 +18,7 @@ from services.reporting.figures import Basis
 from services.reporting.monthly import monthly_report
 from services.reporting.projector import CASES, Projector
 from services.reporting.store import ReadStore
+from services.reporting.supervision import COMPLAINT_TYPES, SUBMISSION_TYPE, complaints, submissions
 
 WRITERS = PUBLISHERS  # upstream first
 CALENDAR_CHANGED = CalendarOverridden.event_type
@@ -85,8 +86,17 @@ class ReportingService:
 
         return verify_shown(self.settings, events)
 
+    def complaints(self) -> list[dict]:
+        """Every complaint (投诉建议), folded from evaluation's events; sealed as stored."""
+        return complaints([row for t in COMPLAINT_TYPES for row in self.store.events_of_type(t)])
+
+    def submissions(self, month: str) -> dict[str, dict]:
+        """The departments' submissions for the month (YYYY-MM), by department; sealed as stored."""
+        return submissions(self.store.events_of_type(SUBMISSION_TYPE), month)
+
     def monthly(self, year: int, month: int, department: str | None = None, cases: list[dict] | None = None) -> dict:
-        return self.open(monthly_report(self.cases() if cases is None else cases, self.basis(), year, month, department))
+        return self.open(monthly_report(self.cases() if cases is None else cases, self.basis(), year, month, department,
+                                        complaints=self.complaints(), submissions=self.submissions(f"{year:04d}-{month:02d}")))
 
     def reference_history(self) -> list[dict]:
         """Every change of reference data (the working-day calendar, the agent register), oldest first."""

@@ -19,13 +19,15 @@ DEPARTMENT_COLUMNS = (
     ("bad_ratings", Column("差评数", "count")), ("good_rate", Column("好评率", "rate")),
     ("rectifications_opened", Column("差评整改\n开立", "count")), ("rectifications_completed", Column("整改\n完成", "count")),
     ("rectifications_overdue", Column("整改\n超期", "count")),
+    ("complaints_received", Column("投诉\n建议", "count")), ("complaints_overdue", Column("投诉\n超期", "count")),
 )
 RATES = (("good_rate", "好评率"), ("bad_rate", "差评率"), ("rectification_rate", "差评整改率"),
          ("real_name_follow_up_rate", "实名差评回访率"), ("rating_rate", "评价率"), ("active_rating_rate", "主动评价率"),
          ("on_time_rate", "按时办结率"))
 INDICATOR_LABELS = {"on_time": "按时办结率", "overdue": "超期控制率", "satisfaction": "好评率",
-                    "rectification": "差评整改率", "follow_up": "实名差评回访率"}
-SHEETS = ("说明", "部门月报", "工作进展", "好差评", "考核评分", "图表")
+                    "rectification": "差评整改率", "follow_up": "实名差评回访率", "complaints": "投诉建议按期答复率"}
+SHEETS = ("说明", "部门月报", "工作进展", "部门报送", "好差评", "考核评分", "图表")
+SUBMITTED_TEXT = 40  # the three texts of a department's submission side by side: narrower than one long text
 TOTAL = "合计（按案件去重）"
 
 
@@ -70,6 +72,14 @@ def monthly_workbook(report: dict) -> bytes:
                              keys=[key for key, _ in DEPARTMENT_COLUMNS], bold_last=bool(report["totals"]))
     book.table("工作进展", f"各部门工作进展（{report['month']}）", [Column("部门"), Column("工作进展", "long_text", width=150)],
                [[row["department_name"], row["progress"]] for row in rows], bold_last=bool(report["totals"]))
+    submitted = report["submissions"]
+    book.table("部门报送", f"各部门月度报送（{report['month']}，报送期限 {submitted['due_by']}）",
+               [Column("部门"), Column("报送情况"), Column("报送日期", "date"),
+                *(Column(title, "long_text", width=SUBMITTED_TEXT) for title in ("工作进展情况", "经验做法", "典型案例"))],
+               [*([row["department_name"], row["status_label"],
+                   date.fromisoformat(row["submitted_on"]) if row["submitted_on"] else None,
+                   row["progress"], row["practices"], row["typical_cases"]] for row in submitted["departments"]),
+                ["办公室汇总", None, None, submitted["summary"], None, None]], bold_last=True)
 
     sat = report["satisfaction"]
     levels = [(LEVEL_LABELS[level], Count(sat["by_level"][level]), None, None) for level in LEVELS]

@@ -12,10 +12,11 @@ from typing import Any
 import httpx
 from starlette.requests import Request
 
-# Which service answers a path (the distributed runtime): the first segment of the path.
-SERVICE_OF_PREFIX = {"auth": "intake", "intake": "intake", "coordination": "coordination",
-                     "evaluation": "evaluation", "reporting": "reporting", "inbox": "notifications",
-                     "notifications": "notifications"}
+from shared.positions import answering_service
+
+# Which service answers a path (the distributed runtime): ``shared.positions.answering_service``, but for the
+# paths every process serves (``/auth``: asked of intake).
+SERVICE_OF_PREFIX = {"auth": "intake"}
 TIMEOUT = 10.0
 
 
@@ -36,7 +37,8 @@ class Api:
     def url(self, path: str) -> str:
         if not self.urls:
             return path
-        service = SERVICE_OF_PREFIX[path.lstrip("/").split("/", 1)[0]]
+        service = answering_service(path)
+        service = SERVICE_OF_PREFIX.get(service, service)
         return self.urls[service].rstrip("/") + path
 
     async def call(self, method: str, path: str, *, after: str | None = None, json: Any = None,

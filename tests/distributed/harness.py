@@ -71,7 +71,7 @@ class RoutingTransport(httpx.BaseTransport):
     def target(self, path: str) -> str:
         from shared.positions import answering_service
 
-        first = answering_service(path)  # /inbox → notifications
+        first = answering_service(path)  # /inbox → notifications; /supervision/… and /reporting/monthly-submissions/… → evaluation
         return first if first in self.deployment.ports else self.deployment.services[0]
 
     def push_clock(self) -> None:

@@ -161,6 +161,19 @@ POLICY: dict[str, Rule] = {
     "GET /evaluation/follow-ups/draws/{draw_id}": SUPERVISION,
     "POST /evaluation/follow-ups/{draw_id}/visits": only("supervisor"),
     "GET /evaluation/ratings/export": SUPERVISION,
+    # -- the supervision loop (served by evaluation): complaints, the departments' monthly submissions ------------
+    "POST /supervision/complaints": only("applicant", "applicant2", "window_agent", "park_agent", "supervisor",
+                                         note="agents key in 12345 tickets, opinion-box notes, e-mails; applicants online"),
+    "GET /supervision/complaints": only(*SIGNED_IN_GROUPS, note="each sees its own: test_complaints.py"),
+    "GET /supervision/complaints/{complaint_id}": only("applicant", "park_agent", "supervisor", "admin",
+                                                       hidden=("applicant2", "window_agent", "dept_on", "dept_off"),
+                                                       note="filed online by applicant about its park case: routed to gyyq"),
+    "POST /supervision/complaints/{complaint_id}/reply": only(
+        "window_agent", "park_agent", "supervisor", "dept_on", "dept_off",
+        note="an empty body is a 422 before the complaint is looked up; the routed department only: test_complaints.py"),
+    "PUT /reporting/monthly-submissions/{month}": only("window_agent", "park_agent", "dept_on", "dept_off",
+                                                       note="an agent for its own department"),
+    "GET /reporting/monthly-submissions/{month}": AGENTS_AND_UP,
     # -- reporting: the case's readers; figures for agents and up ------------------------------------------------
     "GET /reporting/cases": EVERYONE,
     "GET /reporting/cases/{case_id}": CASE_READERS,
@@ -186,6 +199,7 @@ POLICY: dict[str, Rule] = {
     "POST /inbox/{message_id}/read": only("applicant", hidden=tuple(g for g in SIGNED_IN_GROUPS if g != "applicant"),
                                           note="the applicant's rating invitation: another account's message is 404"),
     "GET /notifications/sms": ADMIN,
+    "GET /reporting/annual-assessment/{year}": SUPERVISION,
 }
 
 # Where main still differs from the policy: (route, group) → what it answers today.  Strict: when a fix
@@ -258,6 +272,9 @@ def world(tmp_path_factory):
                                    data={"title": "营业执照"},
                                    files={"file": ("营业执照.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
         assert material.status_code == 201, material.text
+        complaint = api.post("/supervision/complaints", "applicant",
+                             json={"channel": "portal", "content": "用地预审环节来回跑", "case_id": case_id})
+        assert complaint.status_code == 201, complaint.text
         api.settle()
         tokens = special_tokens(api)
         params = {"case_id": case_id, "item_no": "2", "material_id": material.json()["material_id"],
@@ -266,7 +283,8 @@ def world(tmp_path_factory):
                   "department": "fgw", "username": "admin", "form": "completion", "subscription_id": subscription_id,
                   "delivery_id": api.get(f"/integration/subscriptions/{subscription_id}/deliveries", "admin").json()[0]["delivery_id"],
                   "message_id": next(m["message_id"] for m in api.get("/inbox", "applicant").json()["messages"]
-                                     if m["kind"] == "rating_invitation" and m["case_id"] == case_id)}
+                                     if m["kind"] == "rating_invitation" and m["case_id"] == case_id),
+                  "complaint_id": complaint.json()["complaint_id"]}
         yield api, params, tokens
 
 

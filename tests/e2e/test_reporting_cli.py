@@ -55,7 +55,7 @@ def test_report_monthly_writes_the_workbook_and_says_where(api_factory, data_dir
     out = capsys.readouterr().out
     path = re.search(r"已写入：(\S+\.xlsx)", out).group(1)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["说明", "部门月报", "工作进展", "好差评", "考核评分", "图表"]
+    assert wb.sheetnames == ["说明", "部门月报", "工作进展", "部门报送", "好差评", "考核评分", "图表"]
     assert "2026-09" in wb["说明"]["A1"].value
     assert main(["report", "monthly", "2026-9", "--data-dir", str(data_dir)]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
@@ -69,9 +69,9 @@ def test_report_monthly_as_pdf_prints_the_workbook(api_factory, data_dir, capsys
     path = Path(re.search(r"已写入：(\S+\.pdf)", capsys.readouterr().out).group(1))
     assert path.name == "bangnin-monthly-2026-09.pdf"
     pdf = path.read_bytes()
-    assert page_count(pdf) == 6
+    assert page_count(pdf) == 7
     first = page_text(pdf, 1)  # the command reads the real date: September is over, the report is final
-    assert "正式月报：应于 2026-10-15 前报送" in first and "第 1 页，共 6 页" in first
+    assert "正式月报：应于 2026-10-15 前报送" in first and "第 1 页，共 7 页" in first
 
 
 def test_report_monthly_as_pdf_without_libreoffice_says_so(api_factory, data_dir, capsys, monkeypatch):

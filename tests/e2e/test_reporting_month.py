@@ -21,7 +21,7 @@ from tests.e2e.test_reporting_month_script import LEVELS, Month
 from tests.printing import fonts, need_office, page_count, page_size_mm, page_text
 from tests.support import start_app
 
-WEIGHTS = {"on_time": 40, "overdue": 15, "satisfaction": 25, "rectification": 10, "follow_up": 10}
+WEIGHTS = {"on_time": 40, "overdue": 15, "satisfaction": 25, "rectification": 10, "follow_up": 10, "complaints": 10}
 LOAD = ("open_cases", "open_items", "near_due_items", "past_due_items", "concluded_items", "concluded_on_time",
         "concluded_late")
 
@@ -121,7 +121,7 @@ def test_monthly_report_json_and_xlsx(month):
     x = api.get("/reporting/monthly-reports/2026-11", "supervisor", params={"format": "xlsx"})
     assert x.status_code == 200 and x.headers["content-type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(BytesIO(x.content))
-    assert wb.sheetnames == ["说明", "部门月报", "工作进展", "好差评", "考核评分", "图表"]
+    assert wb.sheetnames == ["说明", "部门月报", "工作进展", "部门报送", "好差评", "考核评分", "图表"]
     rows = department_rows(wb)
     for code, expected in want.items():
         name = script.catalog.department(code).name
@@ -156,7 +156,7 @@ def test_monthly_workbook_is_formatted_for_people(workbook):
     sheet = wb["部门月报"]
     assert sheet.freeze_panes == "B3" and sheet.print_title_rows == "$1:$2"
     assert "部门月报" not in sheet["A1"].value and "2026-11" in sheet["A1"].value
-    assert "A1:S1" in {str(r) for r in sheet.merged_cells.ranges}  # the title spans the table: never cut
+    assert "A1:U1" in {str(r) for r in sheet.merged_cells.ranges}  # the title spans the table: never cut
     header = {c.value.replace("\n", ""): c.column_letter for c in sheet[2]}
     assert sheet["D2"].alignment.wrap_text and sheet.row_dimensions[2].height >= 30
     for row in range(3, sheet.max_row + 1):
@@ -222,7 +222,7 @@ def printed(month):
 
 def test_monthly_pdf_prints_each_sheet_on_one_a4_landscape_page(printed, month):
     api, script = month
-    sheets = ["说明", "部门月报", "工作进展", "好差评", "考核评分", "图表"]
+    sheets = ["说明", "部门月报", "工作进展", "部门报送", "好差评", "考核评分", "图表"]
     assert page_count(printed) == len(sheets)
     assert page_size_mm(printed) == (297, 210)
     for page, sheet in enumerate(sheets, start=1):
@@ -241,7 +241,7 @@ def test_monthly_pdf_prints_each_sheet_on_one_a4_landscape_page(printed, month):
         if rate is not None:
             assert f"{rate:.1%}" in line
     assert "合计（按案件去重）" in table
-    charts = page_text(printed, 6)
+    charts = page_text(printed, 7)
     assert "各部门按时办结率与好评率" in charts and "本月评价（按等级，件）" in charts
 
 

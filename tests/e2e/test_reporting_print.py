@@ -12,7 +12,7 @@ def test_running_month_pdf_says_provisional_and_its_due_date_on_page_one(api):
     r = api.get("/reporting/monthly-reports/2026-09", "supervisor", params={"format": "pdf"})
     assert r.status_code == 200, r.text
     pdf = r.content
-    assert page_count(pdf) == 6
+    assert page_count(pdf) == 7
     first = page_text(pdf, 1)
     assert "临时月报" in first and "月份尚未结束" in first
     assert "报送截止" in first and "2026-10-15" in first and "生成日期" in first and "2026-09-21" in first

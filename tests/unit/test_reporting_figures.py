@@ -95,7 +95,8 @@ def test_scorecard_leaves_out_indicators_without_a_basis_and_shows_its_formula()
     card = scorecard([c], basis(), Period.month(2026, 11), department="fgw")
     [row] = card["departments"]
     values = {k: v["value"] for k, v in row["indicators"].items()}
-    assert values == {"on_time": 0.5, "overdue": 0.5, "satisfaction": 1.0, "rectification": None, "follow_up": None}
+    assert values == {"on_time": 0.5, "overdue": 0.5, "satisfaction": 1.0, "rectification": None, "follow_up": None,
+                      "complaints": None}
     assert row["applicable"] == ["on_time", "overdue", "satisfaction"]
     assert row["score"] == round((40 * 0.5 + 15 * 0.5 + 25 * 1.0) / 80 * 100, 2)
     assert "40×on_time" in card["formula"]["score"] and "不适用" in card["formula"]["not_applicable"]

@@ -30,8 +30,9 @@ VIEWER = "supervisor"  # sees every case and every figure
 ALL = 1_000_000
 
 
-def store_settings(data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, relay_poll_seconds=0.05)
+def store_settings(data_dir: Path, **defaults_then: object) -> Settings:
+    """``defaults_then``: settings whose default has changed since the store's release, as they were then."""
+    return Settings(data_dir=data_dir, relay_poll_seconds=0.05, **defaults_then)
 
 
 def copy_store(store: Path, into: Path) -> Path:
@@ -85,9 +86,9 @@ def export_views(api: ApiClient) -> dict:
 
 
 @contextmanager
-def opened(data_dir: Path, now: datetime) -> Iterator[tuple[dict, ApiClient]]:
+def opened(data_dir: Path, now: datetime, **defaults_then: object) -> Iterator[tuple[dict, ApiClient]]:
     """Today's code over ``data_dir``: every event read, the read models dropped and rebuilt, then served."""
-    settings, clock = store_settings(data_dir), ManualClock(now)
+    settings, clock = store_settings(data_dir, **defaults_then), ManualClock(now)
     runtime = build_runtime(settings, clock)
     try:
         counts = read_every_event(runtime)

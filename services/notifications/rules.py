@@ -27,7 +27,7 @@ KIND_LABELS: dict[str, str] = {
     "application_to_accept": "新申请待受理", "application_result": "申请受理结果", "item_filed": "事项待受理",
     "correction_requested": "补正通知", "deadline_warning": "临期提醒", "overdue": "超期督办",
     "cross_level_due": "协办单", "closure_to_confirm": "待确认办结/终止", "rating_invitation": "评价邀请",
-    "rectification": "差评整改", "result": "办理结果", "case_assigned": "案件分派",
+    "rectification": "差评整改", "result": "办理结果", "case_assigned": "案件分派", "cover": "代岗",
 }
 
 
@@ -120,6 +120,11 @@ def decide(event: IntegrationEvent, book: dict[str, Any] | None, public_url: str
     elif t == "coordination.CaseAgentReassigned":
         book["case_agent"] = (p.get("to_agent") or {}).get("username")
         agent("case_assigned", f"案件{project()}已改由您代办帮办")
+    elif t == "coordination.CaseCoverArranged":  # 代岗: the applicant is told, the deputy is asked to act
+        deputy, who = p["deputy"], p["deputy"].get("name") or p["deputy"]["username"]
+        period = f"{p['from_date']}至{p['to_date']}"
+        applicant("cover", f"{period}，{project()}由{who}代岗办理（{p['agent'].get('name') or '代办帮办员'}休假、出差等期间）")
+        out.notices.append(Notice("cover", f"user:{deputy['username']}", f"{period}请代岗办理{project()}", link))
     elif t == "coordination.ItemStateChanged":
         no, to = p["item_no"], p["to_status"]
         it = item(no)

@@ -44,7 +44,11 @@ def test_a_deputy_acts_for_the_case_agent_during_the_period_and_the_case_shows_i
     assert (c["deputy"]["username"], c["agent"]["username"], c["reason"], c["active"]) == ("cpit_agent", "park_agent", "年休假", True)
     api.settle()
     history = api.get(f"/reporting/cases/{case_id}/history", "applicant").json()["events"]
-    assert any(e["type"] == "coordination.CaseCoverArranged" for e in history)  # the applicant is told
+    assert any(e["type"] == "coordination.CaseCoverArranged" for e in history)  # in the history the applicant reads
+    told = [m for m in api.get("/inbox", "applicant").json()["messages"] if m["kind"] == "cover" and m["case_id"] == case_id]
+    assert len(told) == 1 and "由区贸易促进会帮您办代办员代岗办理" in told[0]["text"]  # and told
+    asked = [m for m in api.get("/inbox", "cpit_agent").json()["messages"] if m["kind"] == "cover"]
+    assert len(asked) == 1 and "请代岗办理" in asked[0]["text"]
 
 
 def test_outside_the_period_the_deputy_may_not_act(api):

@@ -127,3 +127,16 @@ def test_the_case_page_sends_the_notice_from_the_list(api):
     api.settle()
     (given,) = case(api, case_id)["notifications"][0]["items"]
     assert given == {"item_no": 7, "requirements": load_materials().notice(7)}
+
+
+@pytest.mark.skipif(DISTRIBUTED, reason="the pages are served by the embedded app here (as in test_web.py)")
+def test_the_case_page_shows_per_item_what_is_supplied_and_what_is_missing(api):
+    from tests.e2e.test_web import logged_in
+
+    case_id = open_case(api, items=ITEMS)
+    assert upload(api, case_id, "applicant", files.pdf("红线图"), name="红线图.pdf", title="项目选址红线图（盖章）",
+                  item_no=7).status_code == 201
+    page = logged_in(api, "applicant").get(f"/cases/{case_id}").text
+    assert "材料清单：已提交与尚缺" in page
+    assert '<li class="done">项目选址红线图（盖章）（原件1份）' in page
+    assert '<li class="missing">宗地图（原件1份，可容缺后补）' in page

@@ -102,7 +102,7 @@ HISTORY_LABELS = {
     "coordination.CombinedServiceMarked": "合并办理", "coordination.CrossLevelRequested": "发出跨层级协办单",
     "coordination.CrossLevelAnswered": "登记协办结果", "coordination.CaseCompleted": "办结（办结单）",
     "coordination.CaseTerminated": "终止代办帮办（终止单）", "coordination.ClosureProposed": "签署办结单或终止单，待对方确认",
-    "coordination.ItemDeficiencyOverdue": "容缺材料逾期未补齐", "evaluation.CaseRegistered": "登记评价",
+    "coordination.ItemDeficiencyOverdue": "容缺材料逾期未补齐", "evaluation.CaseRegistered": "纳入好差评（办结后邀请评价）",
     "evaluation.RatingInvited": "邀请申请人评价", "evaluation.RatingGiven": "评价",
     "evaluation.RectificationOpened": "差评整改开立", "evaluation.RectificationStateChanged": "差评整改",
     "evaluation.RectificationOverdue": "差评整改超期", "evaluation.FeedbackGiven": "向评价人反馈整改情况",

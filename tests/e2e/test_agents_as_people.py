@@ -15,6 +15,7 @@ def test_each_registered_person_logs_in_and_acts_on_the_items_of_their_departmen
     r = act(api, case_id, 10, "file", "window_agent")
     r = act(api, case_id, 10, "accept", "baifang")  # 白芳, 区住建局, by her own account
     assert r["item"]["status"] == "accepted"
+    api.settle()
     history = api.get(f"/reporting/cases/{case_id}/history", "supervisor").json()["events"]
     accepted = next(e for e in history if e["type"] == "coordination.ItemStateChanged" and e["data"]["action"] == "accept")
     assert accepted["actor"]["username"] == "baifang"

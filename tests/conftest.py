@@ -49,15 +49,25 @@ def settings(data_dir: Path) -> Settings:
 DISTRIBUTED = os.environ.get("BANGNIN_TEST_RUNTIME") == "distributed"
 
 
+# Modules about the HTTP edge of one service (its validation, bounds, refusals and the intake rules): the same
+# FastAPI code answers in both runtimes, so the distributed run (a fresh deployment of seven processes per test)
+# does not repeat them; it keeps every flow that crosses processes, stores or the broker.
+EDGE_ONLY = ("test_intake.py", "test_input_bounds.py", "test_edge_http.py", "test_login_security.py")
+
+
 def pytest_collection_modifyitems(config, items):
     """Distributed: tests that read the embedded SQLite files directly (``data_dir``) do not apply;
-    tests/distributed/test_store_at_rest.py checks the same on PostgreSQL."""
+    tests/distributed/test_store_at_rest.py checks the same on PostgreSQL.  The :data:`EDGE_ONLY` modules run
+    embedded only."""
     if not DISTRIBUTED:
         return
     for item in items:
         direct = inspect.signature(item.function).parameters if hasattr(item, "function") else {}
         if "data_dir" in direct and "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.skip(reason="reads the embedded SQLite files; see tests/distributed"))
+        elif "tests/e2e/" in str(item.fspath) and item.fspath.basename in EDGE_ONLY:
+            item.add_marker(pytest.mark.skip(reason="the HTTP edge of one service: the same code in both runtimes; "
+                                                    "run embedded (tests/conftest.py EDGE_ONLY)"))
 
 
 @pytest.fixture(scope="session")

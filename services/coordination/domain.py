@@ -42,7 +42,7 @@ def new_item(opened: dict) -> dict:
             "concluded_on": None, "pauses": [], "missing_materials": [], "until": None,
             "deficiency": None, "warned_for": [], "overdue_for": [], "notice_breaches": [],
             "deficiency_overdue_for": [], "commitment": None, "result": None,
-            "history": [], "last": None}
+            "handed_over_for": [], "handovers": [], "history": [], "last": None}
 
 
 class Case(Aggregate):
@@ -102,7 +102,7 @@ class Case(Aggregate):
     def acting_agents(self, today: str | None) -> set[str]:
         """The accounts acting as the case agent on ``today``: the case agent, and a deputy whose cover (代岗)
         period holds the day (without a day, the case agent only)."""
-        deputies = {c["deputy"]["username"] for c in getattr(self, "covers", [])
+        deputies = {c["deputy"]["username"] for c in self.covers
                     if today and c["from_date"] <= today <= c["to_date"]}
         return {self.case_agent["username"], *deputies}
 
@@ -127,7 +127,7 @@ class Case(Aggregate):
         for no in change["items"]:
             item = self.items.get(no)
             if item is None or item["department"] != change["department"] or item["status"] in sm.CONCLUDED \
-                    or key in item.get("handed_over_for", []) \
+                    or key in item["handed_over_for"] \
                     or all(a["name"] != replaced["name"] for a in item["assignees"]):
                 continue
             self.trigger_event(self.ItemHandedOver, case_id=self.case_id, item_no=no, department=item["department"],
@@ -148,9 +148,9 @@ class Case(Aggregate):
     def delegation_agrees(self) -> bool:
         """The 委托书 in force was signed for the case agent there is now (at acceptance, or signed again
         since), or names them: a reassignment makes it disagree until the applicant signs a new one."""
-        signed_for = getattr(self, "delegation_signed_for", None) or self.agent_history[0]["agent"]
+        signed_for = self.delegation_signed_for or self.agent_history[0]["agent"]
         return signed_for["username"] == self.case_agent["username"] or \
-            getattr(self, "delegated_agent", None) == self.case_agent.get("name")
+            self.delegated_agent == self.case_agent.get("name")
 
     def arrange_cover(self, deputy: dict, deputy_point: str | None, from_date: str, to_date: str, reason: str,
                       today: dt.date, meta: dict) -> int:
@@ -427,8 +427,8 @@ class Case(Aggregate):
             if all(a["name"] != self.handed_to["name"] for a in kept):
                 kept.append(dict(self.handed_to))
             item["assignees"], item["assignee_gap"], item["assignee_gap_reason"] = kept, False, None
-            item.setdefault("handed_over_for", []).append(f"{self.department}:{self.change_no}")
-            item.setdefault("handovers", []).append({"from": self.handed_from, "to": self.handed_to,
+            item["handed_over_for"].append(f"{self.department}:{self.change_no}")
+            item["handovers"].append({"from": self.handed_from, "to": self.handed_to,
                                                      "effective_on": self.effective_on, "change_no": self.change_no})
 
     class CaseProjectAmended(FromContract, Aggregate.Event):
@@ -450,8 +450,6 @@ class Case(Aggregate):
         contract = contracts.CaseCoverArranged
 
         def apply(self, case: "Case") -> None:
-            if not hasattr(case, "covers"):
-                case.covers = []
             case.covers.append({"cover_no": self.cover_no, "agent": self.agent, "deputy": self.deputy,
                                 "from_date": self.from_date, "to_date": self.to_date, "reason": self.reason,
                                 "arranged_at": self.meta["occurred_at"], "arranged_by": self.meta["actor"]["username"]})

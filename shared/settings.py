@@ -138,7 +138,8 @@ class Settings(BaseSettings):
     sms_max_attempts: int = Field(default=5, ge=1, le=50, description="Attempts per text message before it is failed.")
     sms_window_start: dt.time = Field(default=dt.time(8, 30), description="Earliest time a text message is sent on a working day.")
     sms_window_end: dt.time = Field(default=dt.time(18, 0), description="No text message from then until the next working morning.")
-    public_url: str = Field(default="http://127.0.0.1:8000", description="The pages' address, for links in text messages.")
+    public_url: str = Field(default="http://127.0.0.1:8000", description=(
+        "The pages' address, for links in text messages and the QR code on the printed 办结单 (its rating page)."))
     # The supervision loop: complaints and suggestions (投诉建议) are answered within N working days.
     complaint_reply_workdays: int = Field(default=5, ge=1, le=60,
                                           description="投诉建议答复时限（工作日），自登记之日起算.")

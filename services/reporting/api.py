@@ -343,7 +343,7 @@ def get_case_form(case_id: str, form: FormName, request: Request,  # type: ignor
     view = show(principal, visible_case(service, principal, case_id), basis.today, basis)
     if form != "cross_level" and request_id is not None:
         raise Invalid("只有跨层级协办单（cross_level）需要 request_id", field="request_id", location="query")
-    docx = form_docx(form, view, request_id=request_id)
+    docx = form_docx(form, view, request_id=request_id, public_url=service.settings.public_url)
     return form_response(form, docx, format, case_id if not request_id else request_id)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable
+from urllib.parse import quote
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -39,12 +40,13 @@ class Form:
     write: Callable[[Paper, dict | None, dict], None]
 
 
-def form_docx(form: str, view: dict | None, *, request_id: str | None = None) -> bytes:
-    """The form as DOCX: filled from ``view`` (as its reader sees it), or blank when ``view`` is None."""
+def form_docx(form: str, view: dict | None, *, request_id: str | None = None, public_url: str = "") -> bytes:
+    """The form as DOCX: filled from ``view`` (as its reader sees it), or blank when ``view`` is None;
+    ``public_url``: the pages' address, for the links a form prints (the 办结单's QR code to the rating page)."""
     spec = FORMS[form]
-    extra: dict = {}
+    extra: dict = {"public_url": public_url}
     if view is not None:
-        extra = ready(spec, view, request_id)
+        extra |= ready(spec, view, request_id)
     footer = None if view is None else f"案件编号 {view['case_id']}" + (f" · 协办单 {request_id}" if request_id else "")
     paper = Paper(footer)
     paper.attachment(spec.attachment)
@@ -244,12 +246,22 @@ def cross_level(paper: Paper, view: dict | None, extra: dict) -> None:
 
 
 # -- 附件8 办结单 -----------------------------------------------------------------------------------------
-def completion(paper: Paper, view: dict | None, _: dict) -> None:
+def completion(paper: Paper, view: dict | None, extra: dict) -> None:
     done = get(view, "completion", "completed_on")
     paper.line([*project_sentence(view), "已于", *day_blank(done),
                 "完成代办帮办服务工作，有关资料已向申请单位移交完毕，经双方认可，现作办结处理。"], indent=True, spacing=1.8)
     handed_back(paper, (view or {}).get("completion"))
     two_sides(paper, view)
+    if view is not None:  # below the signatures and the date, clear of them: the paper the applicant keeps asks for a rating
+        paper.qr_code(rating_url(extra["public_url"], view["case_id"]), RATING_QR_CAPTION, before=36)
+
+
+RATING_QR_CAPTION = "服务评价：请用手机扫描左侧二维码，登录后对本次代办帮办服务作出评价（好差评：非常满意、满意、基本满意、不满意、非常不满意），也可登录政务服务网在本案件页面评价。"
+
+
+def rating_url(public_url: str, case_id: str) -> str:
+    """The rating page of the case (services/web: /cases/{case_id}/rating), the rating's channel the QR code."""
+    return f"{public_url.rstrip('/')}/cases/{quote(case_id, safe='')}/rating?channel=qr_code"
 
 
 def handed_back(paper: Paper, closure: dict | None) -> None:

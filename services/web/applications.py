@@ -161,10 +161,15 @@ async def sign_commitment(request: Request, case_id: str) -> Response:
 
 
 # -- 评价 (附件9) and 追评 -------------------------------------------------------------------------
+QR_CHANNEL = "qr_code"  # the printed 办结单's QR code opens /cases/{id}/rating?channel=qr_code
+
+
 @router.get("/cases/{case_id}/rating")
 async def rating_page(request: Request, case_id: str) -> Response:
+    """The 评价表 to fill in; reached by the 办结单's QR code, the rating's channel is the QR code."""
+    channel = QR_CHANNEL if request.query_params.get("channel") == QR_CHANNEL else None
     try:
-        return await _paper(request, case_id, "rating.html")
+        return await _paper(request, case_id, "rating.html", channel=channel)
     except NotLoggedIn:
         return redirect("/login")
 
@@ -187,7 +192,8 @@ async def rate(request: Request, case_id: str) -> Response:
         return to_login(request)
     errors, message = failure(answer)
     return await _paper(request, case_id, "rating.html", status=answer.status_code, values=Values.of(fields),
-                        errors=errors, message=message)
+                        errors=errors, message=message,
+                        channel=QR_CHANNEL if body.get("channel") == QR_CHANNEL else None)
 
 
 PRINT_SECONDS = 120.0  # LibreOffice prints a form in 5–10 s; more under load

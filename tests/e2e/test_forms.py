@@ -13,6 +13,7 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 import re
+import shutil
 import subprocess
 import tempfile
 import unicodedata
@@ -40,6 +41,7 @@ FORMS = {"application": "附件4", "delegation": "附件5", "commitment": "附�
 TITLES = {"附件7": "跨层级审批事项服务协办单"}
 BLANK_AUTHORITY = re.compile(r"\s+政务服务(局|部门)")  # the seed's blank before 政务服务局 / 政务服务部门
 CATALOG = load_catalog()
+PUBLIC_URL = "https://bnb.haina.example/"  # BANGNIN_PUBLIC_URL: the address the 办结单's QR code opens (trailing / dropped)
 
 
 def words(text: str) -> str:
@@ -97,7 +99,8 @@ def docx_text(docx: bytes) -> str:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     clock = ManualClock(datetime(2026, 9, 21, 9, 0, tzinfo=CHINA))
-    settings = Settings(data_dir=tmp_path_factory.mktemp("forms") / "data", relay_poll_seconds=0.05)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("forms") / "data", relay_poll_seconds=0.05,
+                        public_url=PUBLIC_URL)
     with start_app(settings, clock) as api:
         completed, request_id, terminated = demo_cases(api, clock)
         yield api, completed, request_id, terminated
@@ -366,3 +369,70 @@ def test_a_park_case_is_addressed_to_the_park_committee(world):
     completion = docx_text(api.get(f"/reporting/cases/{case_id}/forms/completion", "park_agent",
                                    params={"format": "docx"}).content)
     assert words("(工业园区管委会)") in words(completion) and "区政务服务局" not in completion
+
+
+# -- the 办结单's QR code to the rating page -------------------------------------------------------------
+def qr_codes(png: bytes) -> list[str]:
+    """The text of every QR code zxing-cpp finds in a picture (PNG, JPEG …)."""
+    import zxingcpp
+    from PIL import Image
+
+    with Image.open(BytesIO(png)) as picture:
+        return [code.text for code in zxingcpp.read_barcodes(picture.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+def docx_pictures(document) -> list[bytes]:  # noqa: ANN001
+    """The pictures the document's body shows (its image parts; not the package's thumbnail)."""
+    return [rel.target_part.blob for rel in document.part.rels.values() if rel.reltype.endswith("/image")]
+
+
+def pdf_pictures(pdf: bytes, tmp_path: Path) -> list[bytes]:
+    """Every image drawn in the PDF, as poppler's pdfimages extracts it (PNG)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "form.pdf").write_bytes(pdf)
+    subprocess.run(["pdfimages", "-png", str(tmp_path / "form.pdf"), str(tmp_path / "img")], check=True)
+    return [p.read_bytes() for p in sorted(tmp_path.glob("img-*.png"))]
+
+
+def test_the_completion_form_carries_a_qr_code_that_opens_the_rating_page(printed, world, tmp_path):
+    """附件8 as printed: a QR code (decoded back from the PDF's image and from the DOCX's picture) to the case's
+    rating page on BANGNIN_PUBLIC_URL, its URL printed below it; the blank 办结单 has none (no case to rate)."""
+    _, completed, _, _ = world
+    url = f"https://bnb.haina.example/cases/{completed}/rating?channel=qr_code"
+    if shutil.which("pdfimages") is None:
+        from tests.conftest import server_missing
+
+        server_missing("poppler-utils", "pdfimages not on PATH (Debian: apt-get install poppler-utils)")
+    found = [text for picture in pdf_pictures(printed["completion"], tmp_path) for text in qr_codes(picture)]
+    assert found == [url]
+    assert words(url) in words(pdf_text(printed["completion"]))  # the URL in small text, for whoever types it
+    document = Document(BytesIO(fetch(world, "completion").content))
+    assert [text for picture in docx_pictures(document) for text in qr_codes(picture)] == [url]
+    assert url in docx_text(fetch(world, "completion").content)
+    blank = Document(BytesIO(world[0].get("/reporting/forms/completion", "applicant2", params={"format": "docx"}).content))
+    assert not docx_pictures(blank)
+    assert not pdf_pictures(printed["completion-blank"], tmp_path / "blank")
+    # nothing else prints a QR code: the 评价表 is filled in by hand
+    assert not [t for picture in pdf_pictures(printed["rating"], tmp_path / "rating") for t in qr_codes(picture)]
+
+
+def test_the_qr_codes_page_rates_through_the_qr_code_channel(world):
+    """The page the QR code opens (/cases/{id}/rating?channel=qr_code) records the rating's channel as qr_code
+    (a 追评 here: the demo case was rated before)."""
+    from tests.e2e.test_web import csrf_of, logged_in
+
+    api, completed, _, _ = world
+    client = logged_in(api, "applicant")
+    try:
+        page = client.get(f"/cases/{completed}/rating", params={"channel": "qr_code"})
+        assert page.status_code == 200 and 'name="channel" value="qr_code"' in page.text
+        assert 'name="channel"' not in client.get(f"/cases/{completed}/rating", params={"channel": "sms"}).text
+        r = client.post(f"/cases/{completed}/rating", data={"csrf": csrf_of(page.text), "channel": "qr_code",
+                                                            "level": "very_satisfied", "comment": "扫码追评"},
+                        follow_redirects=False)
+        assert r.status_code == 303, r.text
+    finally:
+        client.cookies.clear()
+    api.settle()
+    ratings = api.get(f"/reporting/cases/{completed}", AGENT).json()["ratings"]
+    assert [(r["level"], r["channel"]) for r in ratings][-1] == ("very_satisfied", "qr_code")

@@ -161,9 +161,10 @@ def _web_routers() -> list[APIRouter]:
     from services.web.applications import router as applications
     from services.web.materials import router as materials
     from services.web.pages import router as pages
+    from services.web.submissions import router as submissions
     from services.web.supervision import router as supervision
 
-    return [pages, applications, actions, materials, supervision]
+    return [pages, applications, actions, materials, supervision, submissions]
 
 
 SYSTEM: tuple[Service, ...] = (
@@ -177,7 +178,9 @@ SYSTEM: tuple[Service, ...] = (
     Service("evaluation", build=_evaluation, routers=_evaluation_routers, consumes=("intake", "coordination"),
             checks=(Check("default-ratings", "record_default_ratings", 3600),
                     Check("rectification-overdue", "flag_overdue", 3600),
-                    Check("complaint-overdue", "flag_overdue_complaints", 3600))),
+                    Check("complaint-overdue", "flag_overdue_complaints", 3600),
+                    # the departments' monthly submissions: reminded from the 10th, flagged late after the 15th
+                    Check("monthly-submissions", "chase_monthly_submissions", 3600))),
     # reporting: every event of every publisher into its audit log and case views (calendar changes too)
     Service("reporting", build=_reporting, routers=_reporting_routers, consumes=PUBLISHERS),
     # integration: every event of every publisher pushed to the webhook subscriptions that want it (a delivery

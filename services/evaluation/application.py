@@ -22,8 +22,12 @@ from services.evaluation.domain import CaseEvaluation, FollowUpDraw
 from services.evaluation.index import EvaluationIndex
 from services.evaluation.rectification import Rectification, rectification_id
 from services.evaluation.sampling import ALGORITHM, draw_sample
-from services.evaluation.supervision import Complaint, MonthlySubmission, route
-from shared.contracts.supervision import complaint_subject, submission_schedule, submission_subject
+from services.evaluation.supervision import (
+    Complaint, MonthlySubmission, SubmissionLateFlag, SubmissionReminder, route,
+)
+from shared.contracts.supervision import (
+    complaint_subject, submission_reminder_day, submission_schedule, submission_subject,
+)
 
 
 class EvaluationService(ServiceApplication):
@@ -245,6 +249,46 @@ class EvaluationService(ServiceApplication):
             processing.collect_events(made)
             return made, True
         return self.execute(attempt)
+
+    def chase_monthly_submissions(self) -> int:
+        """Scheduled: the last month's departments that have not submitted are reminded once from the reminder
+        day (the 10th, or the next working day) to the due date, and flagged late once after the due date (the
+        15th). Returns how many reminders and flags it recorded."""
+        today = self.today()
+        year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+        label = f"{year:04d}-{month:02d}"
+        _, due_by = submission_schedule(year, month)
+        if today > due_by:
+            chase, done, reason = SubmissionLateFlag.flag, self.catch_up(self.index).flagged_late, "月度报送逾期检查"
+        elif today >= submission_reminder_day(year, month, self.calendar.is_workday):
+            chase, done, reason = SubmissionReminder.remind, self.catch_up(self.index).reminded, "月度报送提醒"
+        else:
+            return 0
+        ctx = CommandContext.system(reason=reason)
+        count = 0
+        for code in (d.code for d in load_catalog().departments):
+            if (code, label) in self.index.submissions or (code, label) in done:
+                continue
+
+            def attempt(processing: ProcessingEvent, code: str = code) -> bool:
+                made = chase(department=code, month=label, due_by=due_by, today=today,
+                             meta=self.meta(ctx, submission_subject(code, label)))
+                if made.id in self.repository:  # a concurrent run recorded it first
+                    return False
+                processing.collect_events(made)
+                return True
+            try:
+                count += self.execute(attempt)
+            except ConcurrentUpdate:
+                continue  # left to the next run
+        return count
+
+    def submission_chased(self, department: str, month: str) -> dict[str, str | None]:
+        """When the department was reminded of its month's submission and flagged late for it (None: not)."""
+        reminder = self._find(SubmissionReminder.create_id(department, month))
+        flag = self._find(SubmissionLateFlag.create_id(department, month))
+        return {"reminded_on": reminder.reminded_on if reminder else None,
+                "flagged_late_on": flag.detected_on if flag else None}
 
     def submission(self, department: str, month: str) -> MonthlySubmission | None:
         """The latest submission of a department for a month (YYYY-MM), if any."""

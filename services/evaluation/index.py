@@ -61,6 +61,8 @@ class EvaluationIndex:
         self.draws: list[str] = []
         self.complaints: dict[str, ComplaintEntry] = {}
         self.submissions: dict[tuple[str, str], int] = {}  # (department, month) -> latest version
+        self.reminded: set[tuple[str, str]] = set()  # (department, month) reminded of a missing submission
+        self.flagged_late: set[tuple[str, str]] = set()  # (department, month) flagged: not submitted by the due date
 
     def apply(self, e: Any) -> None:
         kind = type(e).__name__
@@ -103,6 +105,10 @@ class EvaluationIndex:
         elif kind == "MonthlySubmissionMade":
             key = (d["department"], d["month"])
             self.submissions[key] = max(d["version"], self.submissions.get(key, 0))
+        elif kind == "MonthlySubmissionReminded":
+            self.reminded.add((d["department"], d["month"]))
+        elif kind == "MonthlySubmissionOverdue":
+            self.flagged_late.add((d["department"], d["month"]))
 
     # -- lookups (after app.catch_up(index)) ------------------------------------------------
     def concluded_between(self, start: str, end: str) -> list[str]:

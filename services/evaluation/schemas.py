@@ -204,6 +204,8 @@ class SubmissionStatusRead(BaseModel):
     submitted_at: str | None = Field(description="报送时刻；未报送为 null")
     late: bool = Field(description="逾期：期限后报送，或已过期限仍未报送")
     submission: MonthlySubmissionRead | None = Field(description="最新一次报送；未报送为 null")  # type: ignore[valid-type]
+    reminded_on: str | None = Field(default=None, description="提醒日期（次月10日起尚未报送时提醒一次）；未提醒为 null")
+    flagged_late_on: str | None = Field(default=None, description="标记逾期未报送的日期（期限后仍未报送）；未标记为 null")
 
 
 class MonthlySubmissionsRead(BaseModel):

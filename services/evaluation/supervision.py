@@ -11,6 +11,10 @@ A monthly submission is one per department and month: each version its own small
 department, month and version); a later one with other content replaces it as the next ``version``, the earlier
 stays recorded, and the same content again changes nothing.  It is ``late`` when made
 after the 15th of the next month.
+
+A department that has not submitted is chased by the scheduled check: reminded once from the 10th of the next
+month (``SubmissionReminder``: the next working day when the 10th is not one), flagged once after the 15th
+(``SubmissionLateFlag``); each is its own small aggregate, whose existence says it was done.
 """
 
 from __future__ import annotations
@@ -127,3 +131,43 @@ class MonthlySubmission(Aggregate):
                            version=previous.version + 1 if previous else 1, progress=progress, practices=practices,
                            typical_cases=typical_cases, submitted_on=today.isoformat(), due_by=due_by.isoformat(),
                            late=today > due_by, meta=meta)
+
+
+class SubmissionReminder(Aggregate):
+    """The reminder sent to a department that had not submitted its month by the reminder day (once)."""
+
+    @staticmethod
+    def create_id(department: str, month: str, **_: Any):  # noqa: ANN205
+        return stable_id("submission-reminder", f"{department}:{month}")
+
+    class MonthlySubmissionReminded(FromContract, Aggregate.Created):
+        contract = contracts.MonthlySubmissionReminded
+
+        def apply(self, x: "SubmissionReminder") -> None:
+            for name, value in fields_of(self).items():
+                setattr(x, name, value)
+
+    @classmethod
+    def remind(cls, *, department: str, month: str, due_by: dt.date, today: dt.date, meta: dict) -> "SubmissionReminder":
+        return cls._create(cls.MonthlySubmissionReminded, department=department, month=month,
+                           due_by=due_by.isoformat(), reminded_on=today.isoformat(), meta=meta)
+
+
+class SubmissionLateFlag(Aggregate):
+    """The flag on a department that had not submitted its month when the due date was over (once)."""
+
+    @staticmethod
+    def create_id(department: str, month: str, **_: Any):  # noqa: ANN205
+        return stable_id("submission-late", f"{department}:{month}")
+
+    class MonthlySubmissionOverdue(FromContract, Aggregate.Created):
+        contract = contracts.MonthlySubmissionOverdue
+
+        def apply(self, x: "SubmissionLateFlag") -> None:
+            for name, value in fields_of(self).items():
+                setattr(x, name, value)
+
+    @classmethod
+    def flag(cls, *, department: str, month: str, due_by: dt.date, today: dt.date, meta: dict) -> "SubmissionLateFlag":
+        return cls._create(cls.MonthlySubmissionOverdue, department=department, month=month,
+                           due_by=due_by.isoformat(), detected_on=today.isoformat(), meta=meta)

@@ -39,10 +39,7 @@ def evaluation(request: Request) -> EvaluationService:
 
 
 def department_name(code: str) -> str:
-    try:
-        return load_catalog().department(code).name
-    except KeyError:
-        return code
+    return load_catalog().department_name(code)
 
 
 def checked_department(code: str | None, location: str) -> str | None:
@@ -228,7 +225,8 @@ def submissions(month: str, request: Request,
         rows.append({"department": code, "department_name": department_name(code), "status": state,
                      "status_label": label_text, "submitted_at": first.submitted_at if first else None,
                      "late": state in ("submitted_late", "missing"),
-                     "submission": submission_read(latest) if latest else None})
+                     "submission": submission_read(latest) if latest else None,
+                     **service.submission_chased(code, label)})
     return {"month": label, "due_by": due_by.isoformat(), "today": today.isoformat(),
             "submitted": sum(r["submission"] is not None for r in rows), "late": sum(r["late"] for r in rows),
             "missing": sum(r["status"] == "missing" for r in rows), "departments": rows}

@@ -10,10 +10,10 @@ from shared.contracts import Role
 from shared.masking import mask_text
 from shared.validation import mask_phone
 from services.notifications.application import NotificationService
-from services.notifications.rules import KIND_LABELS, addresses
+from services.notifications.rules import KIND_LABELS, addresses, submission_link
 from services.notifications.schemas import InboxMessageRead, InboxRead, SmsListRead
 from services.reporting.access import CASE_READERS, may_see, show
-from services.reporting.inbox import todos
+from services.reporting.inbox import last_month, submission_todos, todos
 
 router = APIRouter(tags=["inbox"])
 sms_router = APIRouter(prefix="/notifications", tags=["notifications"])
@@ -45,7 +45,10 @@ def get_inbox(request: Request, principal: Principal = Depends(require_roles(*CA
     views = [show(principal, case, basis.today, basis) for case in reporting.cases()
              if case.get("status") and may_see(principal, case)]
     messages = [shown(m) for m in service.messages_for(addresses_of(principal), principal.account.username)]
-    return {"today": basis.today.isoformat(), "todos": todos(principal, views), "messages": messages,
+    month = last_month(basis.today)
+    waiting = submission_todos(principal, set(reporting.submissions(month)), basis.today, submission_link(month))
+    found = sorted([*todos(principal, views), *waiting], key=lambda t: t["at"] or "", reverse=True)
+    return {"today": basis.today.isoformat(), "todos": found, "messages": messages,
             "unread": sum(not m["read"] for m in messages)}
 
 

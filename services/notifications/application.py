@@ -19,6 +19,10 @@ from shared.application import CommandContext, ServiceApplication, stable_id
 from shared.clock import Clock
 from shared.contracts import IntegrationEvent
 from shared.contracts.calendar import CalendarOverridden
+from shared.contracts.coordination import AgentRegisterChanged
+from shared.contracts.supervision import MonthlySubmissionOverdue, MonthlySubmissionReminded
+from shared.reference import load_catalog
+from shared.reference.register import effective_assignees
 from shared.errors import NotFound
 from shared.settings import Settings
 from shared.workcalendar import CalendarChange, CalendarSource
@@ -28,6 +32,8 @@ from services.notifications.index import NotificationsIndex
 from services.notifications.sms import OutgoingSms, RecordingGateway, SmsFailed, SmsGateway, gateway_for, send_after
 
 CALENDAR_CHANGED = CalendarOverridden.event_type
+REGISTER_CHANGED = AgentRegisterChanged.event_type
+TO_DEPARTMENTS = (MonthlySubmissionReminded.event_type, MonthlySubmissionOverdue.event_type)  # not about a case
 NOT_A_CASE = ("register:", "draw:")
 
 
@@ -50,6 +56,12 @@ class NotificationService(ServiceApplication):
 
     # -- consuming ---------------------------------------------------------------------------
     def policy(self, event: IntegrationEvent, processing: ProcessingEvent) -> None:
+        if event.type == REGISTER_CHANGED:  # kept (one book per department): the phones of its agents as in force
+            notices = self._find(CaseNotices.create_id(event.case_id)) or CaseNotices.start(event.case_id)
+            changes = {**notices.book.get("register_changes", {}), str(event.payload["change_no"]): event.payload}
+            notices.note({"case_id": event.case_id, "register_changes": changes})
+            processing.collect_events(notices)
+            return
         if event.case_id.startswith(NOT_A_CASE):
             return
         notices = self._find(CaseNotices.create_id(event.case_id))
@@ -58,7 +70,8 @@ class NotificationService(ServiceApplication):
             notices.note({"calendar_change": event.payload})
             processing.collect_events(notices)
             return
-        decision = rules.decide(event, notices.book if notices else None, self.settings.public_url)
+        decision = rules.decide(event, notices.book if notices else None, self.settings.public_url,
+                                self.department_phones() if event.type in TO_DEPARTMENTS else None)
         if notices is None:
             if not decision.notices and decision.book == rules.empty_book(event.case_id):
                 return
@@ -69,6 +82,18 @@ class NotificationService(ServiceApplication):
         fresh = self.clock.now() - event.occurred_at < dt.timedelta(days=1)
         self.tell(notices, event.event_id, event.type, decision.notices, texts=fresh)
         processing.collect_events(notices)
+
+    def department_phones(self) -> dict[str, list[str]]:
+        """Each department's registered agents' phones today: 附件11 with the 登记报备 changes it was told of."""
+        index, catalog = self.catch_up(self.index), load_catalog()
+        changes = [c for case_id, book in index.books.items() if case_id.startswith("register:")
+                   for c in book.get("register_changes", {}).values()]
+        found: dict[str, list[str]] = {}
+        table = effective_assignees(catalog, changes, self.clock.now().date().isoformat())
+        for item in catalog.items:
+            phones = found.setdefault(item.department, [])
+            phones += [p["phone"] for p in table.get(item.item_no, []) if p.get("phone") and p["phone"] not in phones]
+        return found
 
     def tell(self, notices: CaseNotices, key: str, source: str, told: list[rules.Notice], texts: bool = True) -> None:
         """Each notice as a message (once per ``key`` and recipient) and its text messages (once per key and phone)."""

@@ -18,6 +18,7 @@ from typing import Any
 from shared.contracts import IntegrationEvent
 from shared.contracts.coordination import ITEM_STATUS_LABELS
 from shared.contracts.evaluation import LEVEL_LABELS
+from shared.reference import load_catalog
 
 # What the rating invitation says the service ended in (evaluation.RatingInvited outcome)
 RATED_OUTCOMES = {"completed": "已办结", "terminated": "已终止", "rejected": "的申请未予受理", "withdrawn": "的申请已撤回"}
@@ -28,6 +29,7 @@ KIND_LABELS: dict[str, str] = {
     "correction_requested": "补正通知", "deadline_warning": "临期提醒", "overdue": "超期督办",
     "cross_level_due": "协办单", "closure_to_confirm": "待确认办结/终止", "rating_invitation": "评价邀请",
     "rectification": "差评整改", "result": "办理结果", "case_assigned": "案件分派", "cover": "代岗",
+    "submission_due": "月度报送提醒", "submission_late": "逾期未报送",
 }
 
 
@@ -58,8 +60,21 @@ def _phones(people: list[dict] | None) -> list[str]:
     return [p["phone"] for p in people or [] if p.get("phone")]
 
 
-def decide(event: IntegrationEvent, book: dict[str, Any] | None, public_url: str = "") -> Decision:
-    """The notices ``event`` gives rise to, and the case's address book after it (pure)."""
+def submission_link(month: str) -> str:
+    """The page where a department's agents write their month's submission (services/web)."""
+    return f"/submissions/{month}"
+
+
+def month_label(month: str) -> str:
+    year, mon = month.split("-")
+    return f"{int(year)}年{int(mon)}月"
+
+
+def decide(event: IntegrationEvent, book: dict[str, Any] | None, public_url: str = "",
+           department_phones: dict[str, list[str]] | None = None) -> Decision:
+    """The notices ``event`` gives rise to, and the case's address book after it (pure); ``department_phones``:
+    the phones of each department's registered agents (附件11 as in force), for what is sent to a department
+    rather than about a case's item."""
     p, case_id = event.payload, event.case_id
     book = {**(book or empty_book(case_id))}
     book["items"] = {str(k): dict(v) for k, v in book.get("items", {}).items()}
@@ -194,6 +209,21 @@ def decide(event: IntegrationEvent, book: dict[str, Any] | None, public_url: str
         text = f"整改超期：{project()}的差评整改已超过整改期限（{due}）"
         department(r.get("department"), "overdue", text, due=due)
         out.notices.append(Notice("overdue", "role:supervisor", text, link, None, due))
+    elif t in ("evaluation.MonthlySubmissionReminded", "evaluation.MonthlySubmissionOverdue"):
+        code, month, due = p["department"], p["month"], p["due_by"]
+        what = f"{month_label(month)}工作进展情况、经验做法和典型案例"
+        phones = tuple((department_phones or {}).get(code, ()))
+        to_submit = submission_link(month)
+        if t == "evaluation.MonthlySubmissionReminded":
+            out.notices.append(Notice("submission_due", f"department:{code}",
+                                      f"月度报送提醒：请于{due}前报送本部门{what}", to_submit, None, due, phones))
+        else:
+            out.notices.append(Notice("submission_late", f"department:{code}",
+                                      f"逾期未报送：报送期限{due}已过，本部门尚未报送{what}，请尽快报送", to_submit, None,
+                                      due, phones))
+            out.notices.append(Notice("submission_late", "role:supervisor",
+                                      f"逾期未报送：{load_catalog().department_name(code)}未在{due}前报送{what}", f"/reports/{month}",
+                                      None, due))
     return out
 
 

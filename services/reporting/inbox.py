@@ -9,7 +9,10 @@ What waits for whom (each entry names the case, the project, what to do, the due
 * department agent: its department's running items (收件 to accept, 补正 to follow, 办结 to give);
 * applicant: applications still missing the 授权委托书 or 承诺书; items waiting for its 补正 (what, by when);
   a 办结单 or 终止单 the agent signed, to confirm; concluded cases it has not rated yet;
-* supervisor: 差评 not yet closed.
+* supervisor: 差评 not yet closed;
+* an agent of a department (department agents, the service points' agents for theirs): last month's
+  submission (工作进展情况, 经验做法, 典型案例) from the 1st of the month after it until it is made
+  (``submission_todos``: not a case's).
 
 The messages beside them (deadline warnings, overdue flags, results …) are the notifications service's own
 (``services/notifications``): made once per event and recipient, read or unread.
@@ -17,8 +20,11 @@ The messages beside them (deadline warnings, overdue flags, results …) are the
 
 from __future__ import annotations
 
+from datetime import date
+
 from shared.auth import Principal
 from shared.contracts import Role
+from shared.contracts.supervision import submission_schedule
 from services.reporting.caseview import CLOSED_ITEM, CONCLUDED_CASE
 
 RUNNING = {"received", "accepted", "correction", "accepted_with_deficiency", "special_procedure"}
@@ -105,3 +111,25 @@ def todos(principal: Principal, views: list[dict]) -> list[dict]:
                                         r.get("opened_on"), r.get("due_date")))
     found.sort(key=lambda t: t["at"] or "", reverse=True)
     return found
+
+
+def last_month(today: date) -> str:
+    """The month whose submissions are due this month (YYYY-MM)."""
+    return f"{today.year - 1}-12" if today.month == 1 else f"{today.year:04d}-{today.month - 1:02d}"
+
+
+def submission_todos(principal: Principal, submitted: set[str], today: date, link: str) -> list[dict]:
+    """The account's department's submission for last month, while it is not made (``submitted``: the
+    departments that made theirs); overdue after the due date (the 15th)."""
+    department = principal.account.department
+    if principal.role not in (Role.department_agent, Role.window_agent, Role.park_agent) or not department:
+        return []
+    if department in submitted:
+        return []
+    month = last_month(today)
+    ready, due_by = submission_schedule(*map(int, month.split("-")))
+    year, mon = month.split("-")
+    return [{"kind": "report_to_submit", "what": f"报送{int(year)}年{int(mon)}月工作进展情况、经验做法和典型案例",
+             "case_id": None, "project": None, "applicant": None, "item_no": None, "item_name": None,
+             "due_date": due_by.isoformat(), "workdays_left": None, "overdue": today > due_by, "near_due": False,
+             "at": ready.isoformat(), "link": link}]

@@ -117,7 +117,4 @@ def monthly_report(cases: list[dict], basis: Basis, year: int, month: int, depar
 
 
 def _name(code: str) -> str:
-    try:
-        return load_catalog().department(code).name
-    except KeyError:
-        return code
+    return load_catalog().department_name(code)

@@ -493,9 +493,9 @@ class InboxTodoRead(BaseModel):
     kind: str = Field(description="application_to_accept 待受理申请, case_to_complete 待办结, item_to_file 待代为申报, "
                                   "item_due 临期/超期督办, item_to_handle 部门待办事项, form_to_sign 待签署, "
                                   "correction_to_supply 待补正, deficiency_to_supply 待补齐容缺材料, rating_to_give 待评价, "
-                                  "rectification 差评整改")
+                                  "rectification 差评整改, report_to_submit 待报送月度工作情况（不属于案件）")
     what: str = Field(description="要做什么（中文）")
-    case_id: str
+    case_id: str | None = Field(description="案件编号；不属于案件的待办（月度报送）为 null")
     project: str | None = Field(description="项目名称")
     applicant: str | None = Field(description="申请单位")
     item_no: int | None
@@ -505,7 +505,7 @@ class InboxTodoRead(BaseModel):
     overdue: bool
     near_due: bool
     at: str | None = Field(description="待办产生的时刻或日期（排序：最新在前）")
-    link: str = Field(description="案件页面")
+    link: str = Field(description="页面链接（案件页面；月度报送为报送页面）")
 
 
 class FigureMemberRead(BaseModel):

@@ -12,8 +12,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from datetime import date, timedelta
+from typing import Callable, Literal
 
 from pydantic import Field
 
@@ -33,12 +33,22 @@ ROUTING_LABELS: dict[str, str] = {
 
 
 SUBMISSION_DUE_DAY = 15  # 每月15日前报送上月情况 (seed 四(二))
+SUBMISSION_REMINDER_DAY = 10  # 提醒尚未报送的部门：次月10日起（遇非工作日顺延至下一个工作日）
 
 
 def submission_schedule(year: int, month: int) -> tuple[date, date]:
     """(ready from, due by) of a month's submissions and report: the 1st and the 15th of the next month."""
     ny, nm = (year + 1, 1) if month == 12 else (year, month + 1)
     return date(ny, nm, 1), date(ny, nm, SUBMISSION_DUE_DAY)
+
+
+def submission_reminder_day(year: int, month: int, is_workday: Callable[[date], bool]) -> date:
+    """The day a month's missing submissions are reminded: the 10th of the next month, or the next working day
+    after it when the 10th is not one (``is_workday``: the working-day calendar's)."""
+    day = date(*submission_schedule(year, month)[0].timetuple()[:2], SUBMISSION_REMINDER_DAY)
+    while not is_workday(day) and day.day < SUBMISSION_DUE_DAY:
+        day += timedelta(days=1)
+    return day
 
 
 SubmissionStatus = Literal["submitted", "submitted_late", "missing", "not_due"]
@@ -106,3 +116,23 @@ class MonthlySubmissionMade(EventPayload):
     submitted_on: str = Field(description="报送日期")
     due_by: str = Field(description="报送期限（次月15日）")
     late: bool = Field(description="在报送期限之后报送")
+
+
+class _SubmissionChased(EventPayload):
+    """What the office's scheduled check did about a department's missing submission for a month."""
+
+    department: str = Field(description="尚未报送的部门")
+    month: str = Field(description="所报月份 YYYY-MM")
+    due_by: str = Field(description="报送期限（次月15日）")
+
+
+@contract("evaluation.MonthlySubmissionReminded",
+          description="月度报送提醒：次月10日（遇非工作日顺延至下一个工作日）起仍未报送的部门，每部门每月提醒一次")
+class MonthlySubmissionReminded(_SubmissionChased):
+    reminded_on: str = Field(description="提醒日期")
+
+
+@contract("evaluation.MonthlySubmissionOverdue",
+          description="逾期未报送：报送期限（次月15日）已过仍未报送月度工作情况的部门，每部门每月标记一次")
+class MonthlySubmissionOverdue(_SubmissionChased):
+    detected_on: str = Field(description="发现逾期的日期")

@@ -167,6 +167,10 @@ class Catalog:
     def department(self, code: str) -> Department:
         return self._depts[code]
 
+    def department_name(self, code: str) -> str:
+        """The department's name; an unknown code as it is (a record made under another catalog)."""
+        return self._depts[code].name if code in self._depts else code
+
     def items_of_department(self, code: str) -> list[CatalogItem]:
         return [i for i in self.items if i.department == code]
 

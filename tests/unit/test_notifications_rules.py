@@ -79,3 +79,26 @@ def test_the_inbox_is_answered_by_notifications():
     assert answering_service("/inbox") == answering_service("/inbox/abc/read") == "notifications"
     assert answering_service("/notifications/sms") == "notifications"
     assert answering_service("/coordination/cases/BN1") == "coordination"
+
+
+def test_a_missing_monthly_submission_is_reminded_to_the_department_and_flagged_to_the_office_too():
+    phones = {"zjj": ["13604738371"]}
+    reminded = decide(event("evaluation.MonthlySubmissionReminded", department="zjj", month="2026-04",
+                            due_by="2026-05-15", reminded_on="2026-05-11"), None, department_phones=phones)
+    (notice,) = reminded.notices
+    assert (notice.kind, notice.recipient, notice.phones) == ("submission_due", "department:zjj", ("13604738371",))
+    assert notice.link == "/submissions/2026-04" and "2026年4月" in notice.text and "2026-05-15" in notice.text
+    late = decide(event("evaluation.MonthlySubmissionOverdue", department="zjj", month="2026-04",
+                        due_by="2026-05-15", detected_on="2026-05-16"), None, department_phones=phones)
+    assert [(n.kind, n.recipient, n.phones) for n in late.notices] == [
+        ("submission_late", "department:zjj", ("13604738371",)), ("submission_late", "role:supervisor", ())]
+    assert "区住房和城乡建设局" in late.notices[1].text and late.notices[1].link == "/reports/2026-04"
+
+
+def test_the_reminder_day_is_the_10th_or_the_next_working_day():
+    from shared.contracts.supervision import submission_reminder_day
+
+    calendar = WorkCalendar()
+    assert submission_reminder_day(2026, 11, calendar.is_workday).isoformat() == "2026-12-10"  # a Thursday
+    assert submission_reminder_day(2026, 4, calendar.is_workday).isoformat() == "2026-05-11"  # the 10th a Sunday
+    assert submission_reminder_day(2026, 9, calendar.is_workday).isoformat() == "2026-10-10"  # a make-up Saturday

@@ -33,6 +33,7 @@ from services.reporting.search import matches, search_terms
 from services.reporting.service import ReportingService
 from services.reporting.xlsx import monthly_workbook
 from services.reporting.forms import FORMS, REGISTER_TITLE, form_docx, register_docx
+from services.reporting.upward import title as upward_title, upward_docx
 from shared.office import OfficeUnavailable, document_to_pdf, workbook_to_pdf
 from shared.workbook import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
 
@@ -49,6 +50,10 @@ FORM_RESPONSE = {200: {"description": "表单：PDF（默认，中文为文字�
                                    DOCX: {"schema": {"type": "string", "format": "binary"}}}},
                  409: {"description": "案件尚未到该表所需的状态（如办结前的办结单）：原因写明，空白表见 /reporting/forms/{form}"},
                  503: {"description": "本服务器未安装 LibreOffice，无法生成 PDF（DOCX 不受影响）"}}
+UPWARD_RESPONSE = {200: {"description": "上报文件：PDF（默认，中文为文字、字体嵌入）或 DOCX（?format=docx），同一文档生成",
+                         "content": {PDF: {"schema": {"type": "string", "format": "binary"}},
+                                     DOCX: {"schema": {"type": "string", "format": "binary"}}}},
+                   503: {"description": "本服务器未安装 LibreOffice，无法生成 PDF（DOCX 不受影响）"}}
 XLSX_RESPONSE = {200: {"description": "月报：JSON（MonthlyReportRead）；?format=xlsx 时为 .xlsx 工作簿，?format=pdf 时为"
                                       "报送用 PDF（A4 横向，工作簿经 LibreOffice 打印，中文字体嵌入，页码，首页为状态与报送截止）",
                        "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
@@ -296,36 +301,58 @@ def get_monthly(month: str, request: Request, format: Literal["json", "xlsx", "p
                 department: str | None = Query(default=None),
                 principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict | Response:
     service = reporting(request)
-    try:
-        year, mon = parse_month(month)
-    except ValueError as exc:
-        raise Invalid(str(exc), field="month", location="path") from None
-    if Period.month(year, mon).start > today(service.clock):
-        raise Invalid(f"{month} 尚未开始，不能生成月报", field="month", location="path")
+    year, mon = report_month(service, month)
     cases, department = figure_scope(principal, service.cases(), checked_department(department))
     report = service.monthly(year, mon, department, cases)
     if format == "xlsx":
         return Response(monthly_workbook(report), media_type=XLSX, headers={
             "Content-Disposition": f'attachment; filename="bangnin-monthly-{month}.xlsx"'})
     if format == "pdf":
-        try:
-            pdf = workbook_to_pdf(monthly_workbook(report))
-        except OfficeUnavailable as exc:
-            raise Unavailable(str(exc), field="format", code="office_unavailable", location="query") from None
-        return Response(pdf, media_type=PDF, headers={
+        return Response(printed(workbook_to_pdf, monthly_workbook(report)), media_type=PDF, headers={
             "Content-Disposition": f'attachment; filename="bangnin-monthly-{month}.pdf"'})
     return report
+
+
+def report_month(service: ReportingService, month: str) -> tuple[int, int]:
+    """(year, month) of a report's path, begun by today; else 422 naming ``month``."""
+    try:
+        year, mon = parse_month(month)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="month", location="path") from None
+    if Period.month(year, mon).start > today(service.clock):
+        raise Invalid(f"{month} 尚未开始，不能生成月报", field="month", location="path")
+    return year, mon
+
+
+@router.get("/monthly-reports/{month}/upward", responses=UPWARD_RESPONSE, response_class=Response,
+            summary="月报上报文件：海南区“蒙速办·帮您办”工作情况报告（主送市行政审批和政务服务局；PDF 或 DOCX）",
+            description="公文格式：标题、主送机关、总体情况（案件、办结、按时办结率、好评率、差评整改等，与月报 JSON 同一数据）、"
+                        "各部门报送的工作进展情况、经验做法、典型案例、报送情况（逾期部门列名）、落款海南区政务服务局与日期。"
+                        "全区口径；领导小组办公室（督查员）与管理员可取。月份未结束时注明为临时数据。")
+def get_upward_report(month: str, request: Request,
+                      format: Literal["pdf", "docx"] = Query(default="pdf", description="pdf（默认）或 docx"),
+                      principal: Principal = Depends(require_roles(Role.supervisor, Role.admin))) -> Response:
+    service = reporting(request)
+    year, mon = report_month(service, month)
+    docx = upward_docx(service.monthly(year, mon, None, service.cases()))
+    people = f"{upward_title(month)}.{format}"
+    body, media = (printed(document_to_pdf, docx), PDF) if format == "pdf" else (docx, DOCX)
+    return Response(body, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename=\"bangnin-upward-{month}.{format}\"; filename*=UTF-8''{quote(people)}"})
+
+
+def printed(convert, source: bytes) -> bytes:  # noqa: ANN001
+    """The file printed to PDF by LibreOffice, or 503 naming it where the server has none."""
+    try:
+        return convert(source)
+    except OfficeUnavailable as exc:
+        raise Unavailable(str(exc), field="format", code="office_unavailable", location="query") from None
 
 
 def form_response(form: str, docx: bytes, format: str, stem: str) -> Response:
     """The form as DOCX, or that DOCX printed to PDF; named for people (RFC 5987) and for old clients (ASCII)."""
     label = "附件11人员信息表" if form == "register" else f"{FORMS[form].attachment}{FORMS[form].short}"
-    body, media = docx, DOCX
-    if format == "pdf":
-        try:
-            body, media = document_to_pdf(docx), PDF
-        except OfficeUnavailable as exc:
-            raise Unavailable(str(exc), field="format", code="office_unavailable", location="query") from None
+    body, media = (printed(document_to_pdf, docx), PDF) if format == "pdf" else (docx, DOCX)
     people = f"{label}-{'空白' if stem == 'blank' else stem}.{format}"
     return Response(body, media_type=media, headers={
         "Content-Disposition": f"attachment; filename=\"bangnin-{form}-{stem}.{format}\"; filename*=UTF-8''{quote(people)}"})

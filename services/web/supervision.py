@@ -389,15 +389,20 @@ async def report_page(request: Request, month: str) -> Response:
 
 
 @router.get("/reports/{month}/download")
-async def report_download(request: Request, month: str, format: str = Query(default="xlsx", max_length=4)) -> Response:
+async def report_download(request: Request, month: str, format: str = Query(default="xlsx", max_length=4),
+                          document: str = Query(default="report", max_length=10)) -> Response:
+    """The report's workbook or PDF, or (``document=upward``) the report upward to 市行政审批和政务服务局."""
     found, refused = office(request)
     if refused:
         return refused
     session, api = found
-    if format not in ("xlsx", "pdf"):
-        return render(request, "message.html", status=422, session=session, title="格式有误", text="下载格式应为 xlsx 或 pdf")
-    params = {"format": format, **({"department": d} if (d := request.query_params.get("department")) else {})}
-    answer = await api.get(f"/reporting/monthly-reports/{quote(month, safe='')}", params=params, timeout=120.0)
+    upward = document == "upward"
+    if format not in (("docx", "pdf") if upward else ("xlsx", "pdf")):
+        return render(request, "message.html", status=422, session=session, title="格式有误",
+                      text="上报文件的格式应为 docx 或 pdf" if upward else "下载格式应为 xlsx 或 pdf")
+    params = {"format": format, **({"department": d} if (d := request.query_params.get("department")) and not upward else {})}
+    path = f"/reporting/monthly-reports/{quote(month, safe='')}" + ("/upward" if upward else "")
+    answer = await api.get(path, params=params, timeout=120.0)
     if refused := unreadable(request, session, answer, "月报未能下载", "月报未能生成"):
         return refused
     return page_response(Response(answer.content, media_type=answer.headers["content-type"],

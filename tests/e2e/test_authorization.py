@@ -186,6 +186,7 @@ POLICY: dict[str, Rule] = {
     "GET /reporting/figure-cases": AGENTS_AND_UP,
     "GET /reporting/assessment": AGENTS_AND_UP,
     "GET /reporting/monthly-reports/{month}": AGENTS_AND_UP,
+    "GET /reporting/monthly-reports/{month}/upward": SUPERVISION,  # the office's report to 市行政审批和政务服务局
     # -- integration: webhook subscriptions and their delivery log (admin) ---------------------------------------
     "POST /integration/subscriptions": ADMIN,
     "GET /integration/subscriptions": ADMIN,
@@ -208,7 +209,8 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 # The forms as DOCX: the same checks of who may fetch them, without a LibreOffice print per call (test_forms.py prints).
 QUERIES = {"/evaluation/ratings/export": {"code_list": "haochaping"},
-           "/reporting/cases/{case_id}/forms/{form}": {"format": "docx"}, "/reporting/forms/{form}": {"format": "docx"}}
+           "/reporting/cases/{case_id}/forms/{form}": {"format": "docx"}, "/reporting/forms/{form}": {"format": "docx"},
+           "/reporting/monthly-reports/{month}/upward": {"format": "docx"}}
 
 
 @dataclass

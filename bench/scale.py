@@ -129,9 +129,12 @@ def print_figures(report: Report, result: dict) -> None:
 
 def run(report: Report, sizes: Sizes = FULL) -> None:
     """``make bench`` and the smoke: each size in turn, and how the slowest p95 grew between the two ends."""
+    from bench.chart import svg
+
     results = [measured(n, runs=sizes.scale_runs) for n in sizes.scale_cases]
     for result in results:
         print_figures(report, result)
+    expect(svg(results).count("<polyline") == len(QUERIES), "the chart does not draw every query")
     if len(results) > 1:
         first, last = results[0], results[-1]
         report.section(f"scale: growth from {first['cases']:,} to {last['cases']:,} cases (p95 ratio; goal ≤ 2)")

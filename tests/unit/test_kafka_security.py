@@ -196,3 +196,37 @@ def test_tls_files_that_are_missing_unreadable_or_unmatched_are_named(pki, tmp_p
             client_security(settings(**SASL, kafka_ssl_cafile=pki / "ca.pem", **values) if "kafka_ssl_cafile" not in values
                             else settings(**SASL, **values))
         assert str(raised.value).startswith(named), (values, str(raised.value))
+
+
+# -- the departments' example consumer ---------------------------------------------------------------------------
+@pytest.mark.parametrize("env", [
+    {},
+    {"BANGNIN_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "BANGNIN_KAFKA_USERNAME": "department",
+     "BANGNIN_KAFKA_PASSWORD": "given-to-the-department"},
+    {"BANGNIN_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "BANGNIN_KAFKA_SASL_MECHANISM": "SCRAM-SHA-256",
+     "BANGNIN_KAFKA_USERNAME": "zrzy", "BANGNIN_KAFKA_PASSWORD": "given-to-the-department"},
+    {"BANGNIN_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "BANGNIN_KAFKA_USERNAME": "department",
+     "BANGNIN_KAFKA_PASSWORD": "given-to-the-department", "BANGNIN_KAFKA_SSL_CAFILE": "ca.pem"},
+])
+def test_the_example_consumer_reads_the_same_variables_as_the_services(env, pki, monkeypatch):
+    """deploy/examples/topic_consumer.py (stand-alone: it cannot import shared/) logs in as a service would."""
+    from deploy.examples.topic_consumer import security_from_env
+
+    env = {k: (str(pki / v) if k.endswith("CAFILE") else v) for k, v in env.items()}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    ours, theirs = client_security(Settings(_env_file=None)), security_from_env(env)
+    assert set(ours) == set(theirs)
+    assert {k: v for k, v in ours.items() if k != "ssl_context"} == {k: v for k, v in theirs.items() if k != "ssl_context"}
+    if "ssl_context" in ours:
+        assert theirs["ssl_context"].get_ca_certs() == ours["ssl_context"].get_ca_certs() != []
+        assert theirs["ssl_context"].check_hostname and theirs["ssl_context"].verify_mode == ssl.CERT_REQUIRED
+
+
+def test_the_example_consumer_names_a_missing_credential():
+    from deploy.examples.topic_consumer import security_from_env
+
+    with pytest.raises(SystemExit, match="BANGNIN_KAFKA_PASSWORD"):
+        security_from_env({"BANGNIN_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "BANGNIN_KAFKA_USERNAME": "department"})
+    with pytest.raises(SystemExit, match="BANGNIN_KAFKA_SECURITY_PROTOCOL"):
+        security_from_env({"BANGNIN_KAFKA_SECURITY_PROTOCOL": "SSL"})

@@ -24,6 +24,7 @@ from services.system import SYSTEM
 from shared.contracts import PUBLISHERS
 from shared.messaging.kafka_security import client_security
 from shared.settings import Settings
+from tests.conftest import server_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "kafka" / "init.sh"
@@ -239,9 +240,9 @@ def test_each_service_logs_in_as_its_own_user_with_that_users_password():
 
 
 def test_the_compose_file_is_valid_for_docker_compose():
-    """`make compose-check` in a test too, where Debian's docker-compose is installed."""
+    """What `make compose-check` checks, and that a missing password stops compose (Debian's docker-compose)."""
     if shutil.which("docker-compose") is None:
-        pytest.skip("docker-compose not installed (apt-get install docker-compose); `make compose-check` in CI")
+        server_missing("docker-compose", "not installed (apt-get install -y docker-compose)")
     env = {**os.environ, "BANGNIN_SECRET_KEY": "check", "BANGNIN_CIPHER_KEY": "check",
            **{v: "check" for v in script_users().values()}}
     done = subprocess.run(["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"], env=env,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from services.web import formats
-from services.web.actions import failure
+from services.web.formats import failure
 from services.web.caseforms import Values
 from services.web.pages import (
     NotLoggedIn, case_context, case_url, csrf_refused, logged_in, position_of, read_form, redirect, render, to_login,

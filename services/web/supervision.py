@@ -21,7 +21,7 @@ from shared.contracts.evaluation import RATING_CHANNEL_LABELS
 from services.web import formats
 from services.web.charts import Bar, bars
 from services.web.pages import (
-    HOMES, NotLoggedIn, after_of, logged_in, page_response, position_of, posted_form, redirect, render, to_login,
+    HOMES, NotLoggedIn, after_of, logged_in, page_command, page_response, position_of, redirect, render, to_login,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -332,27 +332,25 @@ async def rectification_page(request: Request, rect_id: str, after: str | None =
 
 @router.post("/rectifications/{rect_id}/actions")
 async def rectification_action(request: Request, rect_id: str) -> Response:
-    found = await posted_form(request)
-    if isinstance(found, Response):
-        return found
-    session, api, fields = found
-    form = dict(fields)
-    body: dict[str, Any] = {"action": form.get("action", "")}
-    if form.get("note", "").strip():
-        body["note"] = form["note"].strip()
-    if form.get("items", "").strip():
-        body["items"] = [int(x) if x.strip().isdigit() else x.strip()
-                         for x in form["items"].replace("，", ",").replace("、", ",").split(",") if x.strip()]
-    if form.get("reached") in ("true", "false"):
-        body["reached"] = form["reached"] == "true"
-    answer = await api.post(f"/evaluation/rectifications/{quote(rect_id, safe='')}/actions", json=body)
-    if answer.status_code == 401:
-        return to_login(request)
-    if 200 <= answer.status_code < 300:
-        return redirect(f"/rectifications/{quote(rect_id)}?" + urlencode({"after": position_of(answer) or ""}))
-    errors, text = formats.failure(answer)
-    return await show_rectification(request, session, api, rect_id, errors=errors, message=text,
-                                    status=answer.status_code, values=form)
+    def build(fields: list[tuple[str, str]]) -> dict:
+        form = dict(fields)
+        body: dict[str, Any] = {"action": form.get("action", "")}
+        if form.get("note", "").strip():
+            body["note"] = form["note"].strip()
+        if form.get("items", "").strip():
+            body["items"] = [int(x) if x.strip().isdigit() else x.strip()
+                             for x in form["items"].replace("，", ",").replace("、", ",").split(",") if x.strip()]
+        if form.get("reached") in ("true", "false"):
+            body["reached"] = form["reached"] == "true"
+        return body
+
+    async def again(session, api, *, errors, message, values, status) -> Response:  # noqa: ANN001
+        return await show_rectification(request, session, api, rect_id, errors=errors, message=message, status=status,
+                                        values=dict(values))
+
+    return await page_command(request, "POST", f"/evaluation/rectifications/{quote(rect_id, safe='')}/actions", build,
+                              done=lambda api, answer: f"/rectifications/{quote(rect_id)}?" + urlencode(
+                                  {"after": position_of(answer) or ""}), again=again)
 
 
 # -- the monthly report ------------------------------------------------------------------------
@@ -475,23 +473,20 @@ async def calendar_save(request: Request, year: int) -> Response:
     found, refused = admin(request)
     if refused:
         return refused
-    posted = await posted_form(request)
-    if isinstance(posted, Response):
-        return posted
-    session, api, fields = posted
-    form = dict(fields)
-    overrides = {**dict.fromkeys(dates_of(form.get("holidays", "")), "holiday"),
-                 **dict.fromkeys(dates_of(form.get("workdays", "")), "workday")}
-    body = {"overrides": overrides, "announced": form.get("announced") == "true", "reason": form.get("reason", "").strip()}
-    answer = await api.put(f"/coordination/calendar/overrides/{year}", json=body)
-    if answer.status_code == 401:
-        return to_login(request)
-    if answer.status_code == 200:
-        return redirect(f"/admin/calendar/{year}?" + urlencode({"after": position_of(answer) or ""}))
-    errors, text = formats.failure(answer)
-    errors = {("holidays" if k.startswith("overrides") else k): v for k, v in errors.items()}
-    return await show_calendar(request, session, api, year, errors=errors, message=text, values=form,
-                               status=answer.status_code)
+
+    def build(fields: list[tuple[str, str]]) -> dict:
+        form = dict(fields)
+        overrides = {**dict.fromkeys(dates_of(form.get("holidays", "")), "holiday"),
+                     **dict.fromkeys(dates_of(form.get("workdays", "")), "workday")}
+        return {"overrides": overrides, "announced": form.get("announced") == "true", "reason": form.get("reason", "").strip()}
+
+    async def again(session, api, *, errors, message, values, status) -> Response:  # noqa: ANN001
+        return await show_calendar(request, session, api, year, errors=errors, message=message, values=dict(values),
+                                   status=status)
+
+    return await page_command(request, "PUT", f"/coordination/calendar/overrides/{year}", build,
+                              done=lambda api, answer: f"/admin/calendar/{year}?" + urlencode({"after": position_of(answer) or ""}),
+                              again=again, rename=lambda k: "holidays" if k.startswith("overrides") else k)
 
 
 @router.get("/admin/register")

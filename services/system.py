@@ -162,9 +162,10 @@ def _web_routers() -> list[APIRouter]:
     from services.web.followups import router as followups
     from services.web.materials import router as materials
     from services.web.pages import router as pages
+    from services.web.reports import router as reports
     from services.web.supervision import router as supervision
 
-    return [pages, applications, actions, materials, supervision, followups]
+    return [pages, applications, actions, materials, supervision, followups, reports]
 
 
 SYSTEM: tuple[Service, ...] = (

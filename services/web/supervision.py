@@ -41,7 +41,7 @@ LOAD_COLUMNS = (("open_cases", "在办案件"), ("open_items", "在办事项"), 
                 ("past_due_items", "已超期"), ("concluded_items", "期间办结"), ("concluded_on_time", "按时办结"),
                 ("concluded_late", "超期办结"))
 INDICATOR_LABELS = {"on_time": "按时办结率", "overdue": "超期控制率", "satisfaction": "好评率", "rectification": "差评整改率",
-                    "follow_up": "实名差评回访率"}
+                    "follow_up": "实名差评回访率", "complaints": "投诉建议按期答复率"}
 FIGURE_LABELS = {
     "ratings": "首次评价", "good": "好评", "bad": "差评", "follow_up_ratings": "追评", "defaulted_ratings": "系统默认评价",
     "rectifications": "差评整改", "invalid_bad_ratings": "无效差评", "rectification_due": "应整改的差评", "rectified": "已整改的差评",

@@ -50,3 +50,51 @@ def test_a_follow_up_draw_and_its_visits_through_the_pages(api, clock):
     admin = logged_in(api, "admin").get(f"/followups/{draw_id}")
     assert admin.status_code == 200 and "记录回访" not in admin.text  # the admin reads; the supervisor visits
     assert logged_in(api, "park_agent").get("/followups").status_code == 403
+
+
+def test_a_departments_monthly_submission_then_seen_by_the_office_with_who_is_late(api, clock):
+    agent = logged_in(api, "dept_zrzy")
+    home = agent.get("/")
+    assert 'href="/submissions"' in home.text
+    page = agent.get("/submissions/2026-08")
+    assert page.status_code == 200 and '<label for="s-progress">工作进展情况</label>' in page.text
+    assert '<label for="s-practices">经验做法</label>' in page.text and '<label for="s-typical_cases">典型案例</label>' in page.text
+    assert "各部门报送情况" not in page.text  # an agent sees its own department only
+    empty = agent.post("/submissions/2026-08", data={"csrf": csrf_of(page.text), "progress": "", "practices": "并联审批"})
+    assert empty.status_code == 422 and 'id="err-progress"' in empty.text and ">并联审批</textarea>" in empty.text
+    sent = agent.post("/submissions/2026-08", data={"csrf": csrf_of(page.text), "progress": "受理用地预审 3 件",
+                                                    "practices": "提前介入、容缺受理", "typical_cases": "某光伏项目"},
+                      follow_redirects=True)
+    assert sent.status_code == 200 and "已报送" in sent.text and ">受理用地预审 3 件</textarea>" in sent.text
+    assert "逾期报送" in sent.text  # August's were due by 15 September
+    future = agent.post("/submissions/2026-12", data={"csrf": csrf_of(page.text), "progress": "x", "practices": "y"})
+    assert future.status_code == 422 and "尚未开始" in future.text
+    office = logged_in(api, "supervisor")
+    report = office.get("/reports/2026-08")
+    assert 'href="/submissions/2026-08"' in report.text
+    seen = office.get("/submissions/2026-08")
+    api_rows = {d["department"]: d for d in api.get("/reporting/monthly-submissions/2026-08", "supervisor").json()["departments"]}
+    rows = dict(re.findall(r'<tr class="dept-row[^"]*" data-department="(\w+)">(.*?)</tr>', seen.text, re.S))
+    assert rows.keys() == api_rows.keys() and len(rows) > 5
+    assert "逾期报送" in rows["zrzy"] and "受理用地预审 3 件" in seen.text and "某光伏项目" in seen.text
+    assert all("逾期未报送" in rows[c] and "逾期" in rows[c] for c in rows if c != "zrzy")
+    assert f'data-late>{len(rows)} 个部门' in seen.text
+    assert "工作进展情况" in seen.text and '<form method="post" action="/submissions' not in seen.text
+    assert logged_in(api, "applicant").get("/submissions/2026-08").status_code == 403
+
+
+def test_the_annual_assessment_page_is_the_apis_scorecard_and_agents(api, clock):
+    conclude_case(api, items=[2, 7])
+    api.settle()
+    client = logged_in(api, "supervisor")
+    assert client.get("/annual", follow_redirects=False).headers["location"] == "/annual/2026"
+    page = client.get("/annual/2026")
+    view = api.get("/reporting/annual-assessment/2026", "supervisor").json()
+    assert page.status_code == 200 and "临时数据" in page.text and view["assessment"]["formula"]["score"] in page.text
+    for d in view["assessment"]["departments"]:
+        row = re.search(rf'<tr data-department="{d["department"]}">(.*?)</tr>', page.text, re.S).group(1)
+        assert f"<strong>{d['score'] if d['score'] is not None else '不适用'}</strong>" in row
+    assert "投诉建议按期答复率" in page.text
+    assert page.text.count('<tr class="agent-row">') == len(view["agents"]) >= 1
+    assert client.get("/annual/2031").status_code == 422
+    assert logged_in(api, "dept_zrzy").get("/annual/2026").status_code == 403

@@ -158,6 +158,7 @@ def _web(p: Parts) -> _Pages:
 
 def _web_routers() -> list[APIRouter]:
     from services.web.actions import router as actions
+    from services.web.admin import router as admin
     from services.web.applications import router as applications
     from services.web.followups import router as followups
     from services.web.materials import router as materials
@@ -165,7 +166,7 @@ def _web_routers() -> list[APIRouter]:
     from services.web.reports import router as reports
     from services.web.supervision import router as supervision
 
-    return [pages, applications, actions, materials, supervision, followups, reports]
+    return [pages, applications, actions, materials, supervision, followups, reports, admin]
 
 
 SYSTEM: tuple[Service, ...] = (

@@ -102,8 +102,8 @@ async def page_command(request: Request, method: str, path: str, build: Callable
     """A form posted to a page, given to the API as one command.
 
     The login and CSRF checks, ``build(fields)`` → the request body, then: on success the page
-    ``done(api, answer)`` names (a URL, or an awaitable of one, usually with ``?after=`` the command's
-    position); on 401 the login page; otherwise ``again(session, api, errors=…, message=…, values=…, status=…)``
+    ``done(api, answer)`` names (a URL, usually with ``?after=`` the command's position, or the page itself
+    when what it shows must not be in a URL; or an awaitable of either); on 401 the login page; otherwise ``again(session, api, errors=…, message=…, values=…, status=…)``
     shows the form again with each error (its field renamed by ``rename``) and everything as typed."""
     posted = await posted_form(request)
     if isinstance(posted, Response):
@@ -113,8 +113,9 @@ async def page_command(request: Request, method: str, path: str, build: Callable
     if answer.status_code == 401:
         return to_login(request)
     if 200 <= answer.status_code < 300:
-        url = done(api, answer)
-        return redirect(await url if inspect.isawaitable(url) else url)
+        then = done(api, answer)
+        then = await then if inspect.isawaitable(then) else then
+        return then if isinstance(then, Response) else redirect(then)
     errors, message = formats.failure(answer)
     return await again(session, api, errors={rename(k): v for k, v in errors.items()}, message=message,
                        values=fields, status=answer.status_code)

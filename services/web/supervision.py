@@ -487,18 +487,3 @@ async def calendar_save(request: Request, year: int) -> Response:
     return await page_command(request, "PUT", f"/coordination/calendar/overrides/{year}", build,
                               done=lambda api, answer: f"/admin/calendar/{year}?" + urlencode({"after": position_of(answer) or ""}),
                               again=again, rename=lambda k: "holidays" if k.startswith("overrides") else k)
-
-
-@router.get("/admin/register")
-async def register_page(request: Request) -> Response:
-    found, refused = admin(request)
-    if refused:
-        return refused
-    session, api = found
-    answer, known = await asyncio.gather(api.get("/coordination/agent-register"), names(api))
-    if refused := unreadable(request, session, answer, "无法查看人员登记", "无法查看"):
-        return refused
-    register = answer.json()
-    rows = sorted((int(no), people) for no, people in register["assignees"].items())
-    rows += [(int(no), []) for no in known["items"] if int(no) not in dict(rows)]
-    return render(request, "register.html", session=session, register=register, names=known, rows=sorted(rows))

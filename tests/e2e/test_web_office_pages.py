@@ -98,3 +98,69 @@ def test_the_annual_assessment_page_is_the_apis_scorecard_and_agents(api, clock)
     assert page.text.count('<tr class="agent-row">') == len(view["agents"]) >= 1
     assert client.get("/annual/2031").status_code == 422
     assert logged_in(api, "dept_zrzy").get("/annual/2026").status_code == 403
+
+
+def test_accounts_are_created_disabled_and_reset_on_the_admin_page(api):
+    client = logged_in(api, "admin")
+    page = client.get("/admin/accounts")
+    assert page.status_code == 200 and page.text.count('<tr class="account-row') == len(api.get("/auth/accounts", "admin").json())
+    for label in ("用户名", "姓名", "角色"):
+        assert f">{label}</label>" in page.text
+    bad = client.post("/admin/accounts", data={"csrf": csrf_of(page.text), "username": "Zhang", "name": "张伟",
+                                               "role": "department_agent", "department": "zrzy"})
+    assert bad.status_code == 422 and 'id="err-username"' in bad.text and 'value="张伟"' in bad.text
+    made = client.post("/admin/accounts", data={"csrf": csrf_of(page.text), "username": "zhao.min", "name": "张伟",
+                                                "role": "department_agent", "department": "zrzy"})
+    assert made.status_code == 201 and 'id="issued"' in made.text, re.findall(r'class="(?:flash|error)"[^>]*>([^<]*)', made.text)
+    password = re.search(r"<code data-password>([^<]+)</code>", made.text).group(1)
+    assert "location" not in made.headers  # shown on the page that answers, never put in a URL
+    stored = api.get("/auth/accounts/zhao.min", "admin").json()
+    assert stored["department"] == "zrzy" and stored["must_change_password"] is True
+    first = api.client.post("/auth/token", data={"username": "zhao.min", "password": password})
+    assert first.status_code == 200
+    client = logged_in(api, "admin")
+    page = client.get("/admin/accounts")
+    off = client.post("/admin/accounts/zhao.min/disable", data={"csrf": csrf_of(page.text)}, follow_redirects=True)
+    assert off.status_code == 200 and re.search(r'id="acct-zhao\.min".*?已停用', off.text, re.S)
+    assert api.get("/auth/accounts/zhao.min", "admin").json()["disabled"] is True
+    on = client.post("/admin/accounts/zhao.min/enable", data={"csrf": csrf_of(page.text)}, follow_redirects=True)
+    assert api.get("/auth/accounts/zhao.min", "admin").json()["disabled"] is False and on.status_code == 200
+    reset = client.post("/admin/accounts/zhao.min/password-reset", data={"csrf": csrf_of(page.text)})
+    assert reset.status_code == 200 and "重置密码" in reset.text
+    new_password = re.search(r"<code data-password>([^<]+)</code>", reset.text).group(1)
+    assert new_password != password
+    assert api.client.post("/auth/token", data={"username": "zhao.min", "password": new_password}).status_code == 200
+    demo = client.post("/admin/accounts/supervisor/disable", data={"csrf": csrf_of(page.text)})
+    assert demo.status_code >= 400 and "账号 supervisor" in demo.text
+    assert api.get("/auth/accounts/supervisor", "admin").json()["disabled"] is False
+    assert client.post("/admin/accounts/zhao.min/disable", data={"csrf": "wrong"}).status_code == 403
+    assert logged_in(api, "supervisor").get("/admin/accounts").status_code == 403
+
+
+def test_the_catalog_page_shows_every_item_with_its_version_and_limits(api):
+    client = logged_in(api, "supervisor")
+    page = client.get("/admin/catalog")
+    catalog = api.get("/coordination/catalog", "supervisor").json()
+    assert page.status_code == 200 and page.text.count('<tr class="catalog-row"') == len(catalog)
+    first = catalog[0]
+    row = re.search(rf'<tr class="catalog-row" data-item="{first["item_no"]}">(.*?)</tr>', page.text, re.S).group(1)
+    assert first["name"] in row and f"{first['promised_days']} 个工作日" in row and f"第 {first['since_version']} 版" in row
+    assert logged_in(api, "applicant").get("/admin/catalog").status_code == 403
+
+
+def test_a_register_change_through_the_page(api, clock):
+    client = logged_in(api, "admin")
+    page = client.get("/admin/register")
+    assert page.status_code == 200 and "尚无调整报备" in page.text and '<label for="g-replacement-name">新人员姓名</label>' in page.text
+    fields = {"csrf": csrf_of(page.text), "department": "zjj", "items": "10", "replaced": "白芳",
+              "replacement.name": "刘洋", "replacement.phone": "13900001111", "effective_on": "2026-09-21"}
+    no_reason = client.post("/admin/register", data=fields)
+    assert no_reason.status_code == 422 and 'id="err-reason"' in no_reason.text and 'value="刘洋"' in no_reason.text
+    no_department = client.post("/admin/register", data={**fields, "department": "", "reason": "白芳调岗"})
+    assert no_department.status_code == 404 and 'id="err-department"' in no_department.text
+    saved = client.post("/admin/register", data={**fields, "reason": "白芳调岗"}, follow_redirects=True)
+    assert saved.status_code == 200 and "调整已报备" in saved.text and saved.text.count('<tr class="change-row">') == 1
+    assert "刘洋" in saved.text and "白芳调岗" in saved.text
+    assert api.get("/coordination/agent-register", "admin").json()["changes"][0]["replacement"]["name"] == "刘洋"
+    assert logged_in(api, "supervisor").get("/admin/register").status_code == 200
+    assert logged_in(api, "dept_zjj").get("/admin/register").status_code == 403

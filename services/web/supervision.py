@@ -183,13 +183,31 @@ async def dashboard(request: Request, session, api) -> Response:  # noqa: ANN001
                              "handled": figure_link(f"assessment.{d['department']}.handled_items", figure_filters)}}
                   for d in departments]
     scored = [d for d in score_rows if d["score"] is not None]
+    complaints = await complaint_summary(api, a, score_rows, filters.get("department"))
     score_svg = bars("部门考核得分", "各部门“放管服”考核得分（满分100）", [Bar(d["department_name"], d["score"]) for d in scored],
                      maximum=100, colour=4)
     return render(request, "dashboard.html", session=session, **context, s=s, groups=groups, month_rows=month_rows,
                   monthly=monthly, rates=rates, rate_svg=rate_svg, load_rows=load_rows, load_totals=load_totals,
                   load_svg=load_svg, overdue_list=overdue_list, near_list=near_list, score=a, score_rows=score_rows,
                   score_svg=score_svg, indicator_labels=INDICATOR_LABELS, load_columns=LOAD_COLUMNS, link=link,
-                  figure_filters=figure_filters, workloads=w)
+                  figure_filters=figure_filters, workloads=w, complaints=complaints)
+
+
+async def complaint_summary(api, score: dict, score_rows: list[dict], department: str | None) -> dict:  # noqa: ANN001
+    """The complaints on the dashboard: those received in the scorecard's period (``GET /supervision/complaints``),
+    how many are answered, open and overdue; the 按期答复率 and each department's counts are the scorecard's."""
+    answer = await api.get("/supervision/complaints", params={"department": department} if department else None)
+    start, end = score["period"]["start"], score["period"]["end"]
+    found = [c for c in (answer.json()["complaints"] if answer.status_code == 200 else [])
+             if (start is None or c["received_on"] >= start) and (end is None or c["received_on"] <= end)]
+    numerator = sum(d["indicators"]["complaints"]["numerator"] for d in score_rows)
+    denominator = sum(d["indicators"]["complaints"]["denominator"] for d in score_rows)
+    rate = {"value": round(numerator / denominator, 4) if denominator else None, "numerator": numerator,
+            "denominator": denominator}
+    return {"received": len(found), "answered": sum(c["status"] == "replied" for c in found),
+            "open": sum(c["status"] == "open" for c in found), "overdue": sum(bool(c["overdue"]) for c in found),
+            "open_overdue": sum(c["status"] == "open" and bool(c["overdue"]) for c in found),
+            "rate": rate, "shown": pct(rate), "rows": [d for d in score_rows if d["complaints"]]}
 
 
 @router.get("/figures")

@@ -164,3 +164,27 @@ def test_a_register_change_through_the_page(api, clock):
     assert api.get("/coordination/agent-register", "admin").json()["changes"][0]["replacement"]["name"] == "刘洋"
     assert logged_in(api, "supervisor").get("/admin/register").status_code == 200
     assert logged_in(api, "dept_zjj").get("/admin/register").status_code == 403
+
+
+def test_the_dashboard_shows_the_complaints_received_answered_and_overdue(api, clock):
+    def complaint(**body):  # noqa: ANN003, ANN202
+        r = api.post("/supervision/complaints", "window_agent", json={"channel": "hotline_12345", "content": "办理进度慢", **body})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    answered = complaint(department="zrzy")
+    complaint(department="zrzy")
+    complaint(department="fgw")
+    assert api.post(f"/supervision/complaints/{answered['complaint_id']}/reply", "dept_zrzy",
+                    json={"reply": "已电话答复"}).status_code == 200
+    clock.advance(days=14)  # past the reply due date (5 working days)
+    api.settle()
+    page = logged_in(api, "supervisor").get("/?period=" + answered["received_on"][:7])
+    assert page.status_code == 200 and "投诉建议按期答复率" in page.text
+    shown = dict(re.findall(r'<dd data-complaints="(\w+)">([^<]*)', page.text))
+    assert shown["received"] == "3 件" and shown["answered"] == "1 件" and shown["open"].startswith("2 件")
+    assert shown["overdue"] == "2 件" and "其中 2 件已超期" in page.text
+    score = api.get("/reporting/assessment?period=" + answered["received_on"][:7], "supervisor").json()
+    assert sum(d["complaints"] for d in score["departments"]) == 3
+    rate = next(d for d in score["departments"] if d["department"] == "zrzy")["indicators"]["complaints"]
+    assert re.search(rf'data-complaint-department="zrzy">.*?{rate["value"] * 100:.1f}%', page.text, re.S)

@@ -92,6 +92,9 @@ def office_shots(browser, open_page_for, shot) -> None:  # noqa: ANN001
         flow.rectification_to_closure(open_page, api, shot)
         flow.monthly_report(open_page, api, shot)
         flow.calendar_change(open_page, api, shot)
+        flow.follow_up_draw(open_page, api, shot)
+        flow.monthly_submission(open_page, api, shot)
+        flow.office_reference_pages(open_page, api, shot)
 
 
 if __name__ == "__main__":

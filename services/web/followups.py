@@ -4,6 +4,7 @@ every read).  Over ``/evaluation/follow-ups/…``; the admin may read, only the 
 
 from __future__ import annotations
 
+import asyncio
 from calendar import monthrange
 from urllib.parse import quote, urlencode
 
@@ -72,11 +73,13 @@ async def show_draw(request: Request, session, api, draw_id: str, *, after: str 
     if refused := unreadable(request, session, answer, "无法查看该次回访抽取", "回访抽取不存在"):
         return refused
     draw = answer.json()
+    views = await asyncio.gather(*(api.get(f"/reporting/cases/{quote(c, safe='')}") for c in draw["sample"]))
+    cases = {c: v.json() for c, v in zip(draw["sample"], views) if v.status_code == 200}
     visits: dict[str, list[dict]] = {}
     for v in draw["visits"]:
         visits.setdefault(v["case_id"], []).append(v)
     typed = Values.of(values or [])
-    return render(request, "followup.html", status=status, session=session, d=draw, visits=visits,
+    return render(request, "followup.html", status=status, session=session, d=draw, visits=visits, cases=cases,
                   outcomes=VISIT_OUTCOME_LABELS, levels=LEVEL_LABELS, errors=errors or {}, message=message,
                   typed=typed, typed_case=typed.v("case_id"), today=today(request.app.state.runtime.clock).isoformat(),
                   visited=sum(1 for c in draw["sample"] if c in visits))

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from shared.clock import today
+from shared.reference import load_catalog
 from shared.contracts.evaluation import RATING_CHANNEL_LABELS
 from services.web import formats
 from services.web.charts import Bar, bars
@@ -89,6 +90,9 @@ async def names(api) -> dict:  # noqa: ANN001
     catalog = await api.get("/coordination/catalog")
     rows = catalog.json() if catalog.status_code == 200 else []
     return {"departments": {c["department"]["code"]: c["department"]["name"] for c in rows},
+            # every department, those without a catalog item among them (区政务服务局, 工业园区管委会, 区贸易促进会):
+            # the reference data every process ships with
+            "all_departments": {d.code: d.name for d in load_catalog().departments},
             "items": {str(c["item_no"]): c["name"] for c in rows},
             "item_departments": {str(c["item_no"]): c["department"]["name"] for c in rows}}
 

@@ -83,6 +83,7 @@ def office_shots(browser, open_page_for, shot) -> None:  # noqa: ANN001
                         relay_poll_seconds=0.05, default_rating_after_days=7)
     with Server(create_app(settings, clock), _free_port()) as server:
         api = flow.generated_month(server, clock)
+        flow.some_complaints(api)
 
         def open_page(width: int = 1280, height: int = 900):  # noqa: ANN202
             return open_page_for(server.url, width, height)

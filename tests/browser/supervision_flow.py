@@ -38,6 +38,18 @@ def generated_month(server, clock) -> ApiClient:  # noqa: ANN001
     return api
 
 
+def some_complaints(api: ApiClient) -> None:
+    """Three 12345 tickets for the dashboard's complaints (the generated month has none): one answered."""
+    filed = [api.post("/supervision/complaints", "window_agent", json={"channel": channel, "content": text, "department": dept})
+             for channel, text, dept in (("hotline_12345", "用地预审材料要求前后不一致", "zrzy"),
+                                         ("opinion_box", "希望增加午间窗口", "zwfw"), ("email", "立项审批进度查询不便", "fgw"))]
+    assert all(r.status_code == 201 for r in filed), [r.text for r in filed]
+    r = api.post(f"/supervision/complaints/{filed[0].json()['complaint_id']}/reply", "dept_zrzy",
+                 json={"reply": "已统一材料清单并电话告知"})
+    assert r.status_code == 200, r.text
+    api.settle()
+
+
 def shown(rate: dict) -> str:
     return "不适用" if rate["value"] is None else f"{rate['value'] * 100:.1f}%"
 

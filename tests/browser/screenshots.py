@@ -89,6 +89,10 @@ def office_shots(browser, open_page_for, shot) -> None:  # noqa: ANN001
             return open_page_for(server.url, width, height)
 
         flow.dashboard(open_page, api, shot)
+        page = open_page()
+        login(page, "supervisor")
+        page.goto("/")  # this month: the complaints just filed
+        page.locator("#complaints").screenshot(path=str(OUT / "supervisor-dashboard-complaints.png"))
         flow.case_before_and_after_completion(open_page, api, shot)
         flow.rectification_to_closure(open_page, api, shot)
         flow.monthly_report(open_page, api, shot)

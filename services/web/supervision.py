@@ -9,7 +9,6 @@ answers is what the figure's own code counted, so its length is the number.
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 

@@ -188,3 +188,19 @@ def test_the_dashboard_shows_the_complaints_received_answered_and_overdue(api, c
     assert sum(d["complaints"] for d in score["departments"]) == 3
     rate = next(d for d in score["departments"] if d["department"] == "zrzy")["indicators"]["complaints"]
     assert re.search(rf'data-complaint-department="zrzy">.*?{rate["value"] * 100:.1f}%', page.text, re.S)
+
+
+def test_the_commitment_is_signed_on_its_page_only_when_confirmed(api):
+    from tests.support import application_body, delegation_body
+
+    case_id = api.post("/intake/applications", "applicant", json=application_body(items=[2])).json()["case_id"]
+    assert api.post(f"/intake/applications/{case_id}/delegation", "applicant", json=delegation_body([2])).status_code == 201
+    client = logged_in(api, "applicant")
+    page = client.get(f"/cases/{case_id}/commitment")
+    unconfirmed = client.post(f"/cases/{case_id}/commitment", data={"csrf": csrf_of(page.text), "signed_by": "李晓明"})
+    assert unconfirmed.status_code == 422 and "请勾选" in unconfirmed.text and 'value="李晓明"' in unconfirmed.text
+    assert api.get(f"/intake/applications/{case_id}", "applicant").json().get("commitment") is None
+    signed = client.post(f"/cases/{case_id}/commitment", data={"csrf": csrf_of(page.text), "signed_by": "李晓明",
+                                                               "confirm": "yes"}, follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"].startswith(f"/cases/{case_id}?after=")
+    assert api.get(f"/intake/applications/{case_id}", "applicant").json()["commitment"]["signed_by"] == "李晓明"

@@ -158,12 +158,15 @@ def _web(p: Parts) -> _Pages:
 
 def _web_routers() -> list[APIRouter]:
     from services.web.actions import router as actions
+    from services.web.admin import router as admin
     from services.web.applications import router as applications
+    from services.web.followups import router as followups
     from services.web.materials import router as materials
     from services.web.pages import router as pages
+    from services.web.reports import router as reports
     from services.web.supervision import router as supervision
 
-    return [pages, applications, actions, materials, supervision]
+    return [pages, applications, actions, materials, supervision, followups, reports, admin]
 
 
 SYSTEM: tuple[Service, ...] = (

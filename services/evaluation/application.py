@@ -9,6 +9,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
+from shared import haochaping
 from shared.application import CommandContext, ServiceApplication
 from shared.clock import Clock, today
 from shared.contracts import IntegrationEvent
@@ -32,8 +33,10 @@ class EvaluationService(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None, *,
                  calendar: CalendarSource, rectification_workdays: int = 5,
                  default_rating_after_days: int | None = None, follow_up_ratio: float = 0.2,
-                 max_follow_ups: int | None = None, complaint_workdays: int = 5) -> None:
+                 max_follow_ups: int | None = None, complaint_workdays: int = 5,
+                 upward_options: haochaping.Options | None = None) -> None:
         super().__init__(env, clock)
+        self.upward_options = upward_options or haochaping.Options(secrets.token_urlsafe(32), "150303", {})
         self.complaint_workdays = complaint_workdays
         self.max_follow_ups = max_follow_ups
         self.calendar_source = calendar

@@ -17,10 +17,12 @@ from shared.masking import SEES_PERSONAL_DATA, mask_value
 from shared.reference import load_catalog
 from shared.reference.register import effective_assignees
 from services.reporting.access import (
-    ASSESSMENT_READERS, CASE_READERS, FIGURE_READERS, figure_scope, may_see, redact_history, redact_materials, show, summary,
+    ASSESSMENT_READERS, CASE_READERS, FIGURE_READERS, case_scope, figure_scope, may_see, redact_history, redact_materials,
+    show, summary,
 )
 from services.reporting.annual import annual_assessment
 from services.reporting.assessment import scorecard
+from services.reporting.case_index import CaseQuery
 from services.reporting.caseview import CASE_STATUS_LABELS
 from services.reporting.figure_cases import UnknownFigure, figure_members
 from services.reporting.figures import satisfaction, workloads
@@ -30,7 +32,7 @@ from services.reporting.schemas import (
     AnnualAssessmentRead, AssessmentRead, ThirdPartySampleRead, CaseListRead, CaseViewRead, FigureCasesRead, HistoryRead, MonthlyReportRead, ReferenceHistoryRead, SatisfactionRead,
     WorkloadsRead,
 )
-from services.reporting.search import matches, search_terms
+from services.reporting.search import search_terms
 from services.reporting.service import ReportingService
 from services.reporting.xlsx import monthly_workbook
 from services.reporting.forms import FORMS, REGISTER_TITLE, form_docx, register_docx
@@ -170,30 +172,15 @@ def list_cases(request: Request,
     if after_key and offset:
         raise Invalid("游标 cursor 与 offset 二选一", field="cursor", location="query")
     basis = service.basis()
-    window, department = period_of(period, start, end), checked_department(department)
-    wanted = search_terms(q)
-    rows = []
-    for case in service.cases():
-        if not may_see(principal, case) or (status and case["status"] != status):
-            continue
-        if wanted and not matches(case, wanted):
-            continue
-        if (department and department not in case["departments"]) or (service_point and case["service_point"] != service_point):
-            continue
-        if (window.start or window.end) and (not case["submitted_at"] or case["submitted_at"][:10] not in window):
-            continue
-        view = show(principal, case, basis.today, basis)
-        if overdue is not None and (view["overdue_items"] > 0) != overdue:
-            continue
-        rows.append(service.open(summary(view)))
-    rows.sort(key=_row_key, reverse=True)
-    total = len(rows)
-    if after_key:
-        rows = [r for r in rows if _row_key(r) < after_key]
-    page = rows[offset:offset + limit]
-    more = len(rows) > offset + limit
+    window = period_of(period, start, end)
+    query = CaseQuery(today=basis.today, limit=limit + 1, offset=offset, after=after_key, status=status,
+                      department=checked_department(department), service_point=service_point,
+                      terms=tuple(search_terms(q)), submitted_from=window.start, submitted_to=window.end,
+                      overdue=overdue, **case_scope(principal))
+    total, cases = service.store.list_cases(query)
+    page = [service.open(summary(show(principal, case, basis.today, basis))) for case in cases[:limit]]
     return {"total": total, "limit": limit, "offset": offset, "items": page,
-            "next_cursor": "~".join(_row_key(page[-1])) if more and page else None}
+            "next_cursor": "~".join(_row_key(page[-1])) if len(cases) > limit else None}
 
 
 def _row_key(row: dict) -> tuple[str, str]:

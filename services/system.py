@@ -91,13 +91,15 @@ def _coordination_routers() -> list[APIRouter]:
 
 def _evaluation(p: Parts):  # noqa: ANN202
     from services.evaluation.application import EvaluationService
+    from shared.haochaping import Options
 
     return EvaluationService(env=p.env, clock=p.clock, calendar=p.calendar,
                              rectification_workdays=p.settings.rectification_workdays,
                              default_rating_after_days=p.settings.default_rating_after_days,
                              follow_up_ratio=p.settings.follow_up_ratio,
                              max_follow_ups=p.settings.max_follow_up_ratings,
-                             complaint_workdays=p.settings.complaint_reply_workdays)
+                             complaint_workdays=p.settings.complaint_reply_workdays,
+                             upward_options=Options.of(p.settings))
 
 
 def _evaluation_routers() -> list[APIRouter]:

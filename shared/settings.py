@@ -122,6 +122,16 @@ class Settings(BaseSettings):
                                         "[delay × (1 − jitter), delay].")
     webhook_batch_size: int = Field(default=100, gt=0, description="Deliveries attempted per round.")
 
+    # 好差评 upward (README "好差评 upward"): each rating pushed once, as the national interface's record.
+    upward_url: str | None = Field(default=None, description=(
+        "The provincial 好差评 system's receiving URL (its host must be in BANGNIN_WEBHOOK_ALLOWED_HOSTS); unset: "
+        "nothing is pushed, GET /evaluation/upward/export gives the file to upload."))
+    upward_secret: str | None = Field(default=None, description="HMAC-SHA256 secret of the upward pushes' signature header.")
+    upward_area_code: str = Field(default="150303", pattern=r"^[0-9]{6}$",
+                                  description="行政区划代码 in the records (海南区 150303).")
+    upward_item_codes: dict[str, str] = Field(default_factory=dict, description=(
+        "The province's 事项编码 per catalog item number, as JSON ({\"1\": \"...\"}); unset items get our own code."))
+
     # Coordination.
     deadline_warning_workdays: int = Field(default=1, ge=0)
     acceptance_workdays: int = Field(

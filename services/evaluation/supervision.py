@@ -127,3 +127,26 @@ class MonthlySubmission(Aggregate):
                            version=previous.version + 1 if previous else 1, progress=progress, practices=practices,
                            typical_cases=typical_cases, submitted_on=today.isoformat(), due_by=due_by.isoformat(),
                            late=today > due_by, meta=meta)
+
+
+class ThirdPartyReport(Aggregate):
+    """A third-party assessor's scored report, as imported (once; a corrected report is a new one)."""
+
+    @staticmethod
+    def create_id(report_id: str, **_: Any):  # noqa: ANN205
+        return stable_id("third-party-report", report_id)
+
+    class ThirdPartyReportImported(FromContract, Aggregate.Created):
+        contract = contracts.ThirdPartyReportImported
+
+        def apply(self, x: "ThirdPartyReport") -> None:
+            for name, value in fields_of(self).items():
+                setattr(x, name, value)
+            x.imported_at = self.meta["occurred_at"]
+            x.imported_by = self.meta["actor"]
+            x.request_hash = recorded_hash(self.meta)
+
+    @classmethod
+    def imported(cls, **fields: Any) -> "ThirdPartyReport":
+        """The fields of ``evaluation.ThirdPartyReportImported`` and ``meta``."""
+        return cls._create(cls.ThirdPartyReportImported, **fields)

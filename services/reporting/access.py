@@ -16,6 +16,8 @@ from services.reporting.figures import Basis, item_near_due, item_open_at, item_
 EVERYTHING = (Role.supervisor, Role.admin)
 FIGURE_READERS = (Role.supervisor, Role.admin, Role.department_agent, Role.window_agent, Role.park_agent)
 CASE_READERS = (*FIGURE_READERS, Role.applicant)
+# The figures a third-party assessor reads (satisfaction, the scorecard, the monthly report): over every case
+ASSESSMENT_READERS = (*FIGURE_READERS, Role.third_party)
 STAFF = FIGURE_READERS  # agents and supervisors: internal notes are theirs
 
 # Who may see which field of a case, in the case view and in its history; a field not listed here every
@@ -116,6 +118,8 @@ def figure_scope(principal: Principal, cases: list[dict], department: str | None
         if department and department != own:
             raise Forbidden("部门代办帮办人员只能查看本部门的统计")
         department = own
+    if principal.role == Role.third_party:  # figures of the whole district, never a case of it (its sample aside)
+        return list(cases), department
     return [c for c in cases if may_see(principal, c)], department
 
 

@@ -139,6 +139,7 @@ def demo_accounts() -> list[Account]:
         Account("cpit_agent", h, Role.park_agent, "区贸易促进会帮您办代办员", department="cpit", service_point="park", demo=True),
         Account("supervisor", h, Role.supervisor, "领导小组办公室督查员", department="zwfw", demo=True),
         Account("admin", h, Role.admin, "系统管理员", demo=True),
+        Account("third_party", h, Role.third_party, "第三方评估机构评估员", demo=True),
     ]
     park = catalog.service_point("park").departments  # they serve as park agents above, not as departments
     for dept in catalog.departments:

@@ -18,7 +18,7 @@ import traceback
 
 from bench import FULL, SMOKE, Report
 
-SECTIONS = ("intake", "coordination", "reporting", "lag", "scale")
+SECTIONS = ("intake", "path", "coordination", "reporting", "lag", "scale")
 
 
 def _load() -> str:

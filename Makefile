@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: asyncapi-check run test test-unit test-e2e test-browser screenshots forms-pictures test-distributed compose-check bench bench-smoke schemas lock lock-upgrade release-notes clean
+.PHONY: asyncapi-check run test test-unit test-e2e test-browser screenshots forms-pictures test-distributed compose-check kafka-init bench bench-smoke schemas lock lock-upgrade release-notes clean
 
 # Every environment installs exactly the lock: requirements/*.txt, exported from uv.lock (`make lock`), each
 # file checked against its sha256 (pip --require-hashes); then the project itself, without dependencies.
@@ -54,8 +54,15 @@ test-distributed: $(DIST_STAMP)
 	$(BIN)/python -m pytest -q -m distributed_servers tests/unit
 	BANGNIN_TEST_RUNTIME=distributed $(BIN)/python -m pytest -q tests/e2e tests/distributed
 
+# Validates docker-compose.yml (every secret it requires set to a dummy value).
+KAFKA_USERS := INTAKE COORDINATION EVALUATION REPORTING INTEGRATION NOTIFICATIONS DEPARTMENT
 compose-check:
-	BANGNIN_SECRET_KEY=check BANGNIN_CIPHER_KEY=check docker-compose -f docker-compose.yml config -q
+	BANGNIN_SECRET_KEY=check BANGNIN_CIPHER_KEY=check $(foreach u,$(KAFKA_USERS),BANGNIN_KAFKA_PASSWORD_$(u)=check) \
+	  docker-compose -f docker-compose.yml config -q
+
+# deploy/kafka/init.sh: the Kafka users, topics and ACLs of docker-compose.yml, from services/system.py.
+kafka-init: $(STAMP)
+	$(BIN)/python -m deploy.kafka_acls > deploy/kafka/init.sh
 
 # The pages in Debian's chromium (apt-get install chromium fonts-noto-cjk), headless, against a real server.
 test-browser: $(STAMP)

@@ -33,13 +33,17 @@ class Sizes:
     lag_rate: float = 5.0  # commands a second
     lag_seconds: float = 30.0
     lag_distributed: bool = True
+    scale_cases: tuple[int, ...] = (5000, 50000)  # the reporting queries' growth between the two
+    scale_runs: int = 20
+    path_commands: int = 300
 
 
 FULL = Sizes()
 # A distributed deployment alone takes about a minute to start on two shared cores (four processes,
 # their consumer groups): the smoke measures the embedded lag only; make test-distributed covers the rest.
 SMOKE = Sizes(intake_http_cases=5, intake_bare_saves=20, coordination_cases=2, reporting_cases=50,
-              long_case_events=60, long_case_runs=2, lag_rate=10.0, lag_seconds=1.0, lag_distributed=False)
+              long_case_events=60, long_case_runs=2, lag_rate=10.0, lag_seconds=1.0, lag_distributed=False,
+              scale_cases=(30,), scale_runs=2, path_commands=5)
 
 
 def published(event_type: str, payload: dict) -> dict:

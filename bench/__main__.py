@@ -1,5 +1,7 @@
 """``python -m bench [--smoke] [section ...]``: run the benchmarks and print their figures.
 
+``python -m bench scale --cases N [--json]``: the scale section at a size of your choosing (``bench/scale.py``).
+
 Every chosen section runs even when an earlier one failed; the exit status is 1 when any failed.
 """
 
@@ -16,7 +18,7 @@ import traceback
 
 from bench import FULL, SMOKE, Report
 
-SECTIONS = ("intake", "coordination", "reporting", "lag")
+SECTIONS = ("intake", "path", "coordination", "reporting", "lag", "scale")
 
 
 def _load() -> str:
@@ -28,6 +30,10 @@ def _load() -> str:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["scale"] and any(a.startswith("--cases") for a in argv):
+        from bench import scale
+
+        return scale.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("sections", nargs="*", metavar="section", help=f"any of {', '.join(SECTIONS)} (default: all)")
     parser.add_argument("--smoke", action="store_true",

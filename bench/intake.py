@@ -18,14 +18,17 @@ from services.intake.domain import Application
 from tests.support import application_body, delegation_body
 
 
-def bare_save_rate(settings: Settings, saves: int) -> float:
-    """The same aggregate, the same SQLite file, the same cipher: eventsourcing alone."""
+def bare_save_seconds(settings: Settings, saves: int, cipher: bool = True) -> float:
+    """The same aggregate, the same SQLite file and recorder (with or without the cipher): eventsourcing alone."""
     from shared.application import ServiceApplication
 
     class Bare(ServiceApplication):
         service_name = "intake"
 
-    app = Bare(env=store_env(settings, "intake"), clock=SystemClock())
+    env = store_env(settings, "intake")
+    if not cipher:
+        env = {k: v for k, v in env.items() if not k.startswith("CIPHER_")}
+    app = Bare(env=env, clock=SystemClock())
     ctx = CommandContext(actor=Actor(username="bench", role=Role.window_agent))
     body = application_body()
     started = time.perf_counter()
@@ -38,7 +41,11 @@ def bare_save_rate(settings: Settings, saves: int) -> float:
     last = f"BARE{saves - 1:08d}"
     expect(app.repository.get(Application.create_id(last)).case_id == last, "the last bare save is not readable")
     app.close()
-    return rate(saves, seconds)
+    return seconds
+
+
+def bare_save_rate(settings: Settings, saves: int) -> float:
+    return rate(saves, bare_save_seconds(settings, saves))
 
 
 def http_command_rate(data_dir: Path, cases: int) -> tuple[float, float]:

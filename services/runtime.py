@@ -82,8 +82,8 @@ class Runtime:
         self._stop.set()
         for relay in self.relays:
             relay.wakeup.set()
-        for thread in self._threads:
-            thread.join(timeout=5)
+        for thread in self._threads:  # a relay finishes the batch it is delivering before the stores close
+            thread.join(timeout=60)
         self._threads.clear()
         for close in [*self.adapters.closers, *reversed(self.closers)]:
             close()

@@ -91,13 +91,15 @@ def _coordination_routers() -> list[APIRouter]:
 
 def _evaluation(p: Parts):  # noqa: ANN202
     from services.evaluation.application import EvaluationService
+    from shared.haochaping import Options
 
     return EvaluationService(env=p.env, clock=p.clock, calendar=p.calendar,
                              rectification_workdays=p.settings.rectification_workdays,
                              default_rating_after_days=p.settings.default_rating_after_days,
                              follow_up_ratio=p.settings.follow_up_ratio,
                              max_follow_ups=p.settings.max_follow_up_ratings,
-                             complaint_workdays=p.settings.complaint_reply_workdays)
+                             complaint_workdays=p.settings.complaint_reply_workdays,
+                             upward_options=Options.of(p.settings))
 
 
 def _evaluation_routers() -> list[APIRouter]:
@@ -158,13 +160,15 @@ def _web(p: Parts) -> _Pages:
 
 def _web_routers() -> list[APIRouter]:
     from services.web.actions import router as actions
+    from services.web.admin import router as admin
     from services.web.applications import router as applications
+    from services.web.followups import router as followups
     from services.web.materials import router as materials
     from services.web.pages import router as pages
-    from services.web.submissions import router as submissions
+    from services.web.reports import router as reports
     from services.web.supervision import router as supervision
 
-    return [pages, applications, actions, materials, supervision, submissions]
+    return [pages, applications, actions, materials, supervision, followups, reports, admin]
 
 
 SYSTEM: tuple[Service, ...] = (

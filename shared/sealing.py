@@ -46,7 +46,9 @@ class Sealer:
         if len(key) != 64:
             raise ValueError("AES-256-SIV needs a 64-byte key")
         self._key = key
+        # Deterministic both ways, so both are cached: the same names and enterprises recur in every case's events.
         self._opened = lru_cache(maxsize=65536)(self._open_token)
+        self._sealed = lru_cache(maxsize=65536)(self._seal_value)
 
     @classmethod
     def from_cipher_key(cls, cipher_key: str) -> "Sealer":
@@ -57,6 +59,9 @@ class Sealer:
     def seal(self, value: str) -> str:
         if not value or value.startswith(PREFIX):
             return value
+        return self._sealed(value)
+
+    def _seal_value(self, value: str) -> str:
         ciphertext, tag = AES.new(self._key, AES.MODE_SIV).encrypt_and_digest(value.encode("utf-8"))
         return PREFIX + base64.urlsafe_b64encode(tag + ciphertext).decode("ascii").rstrip("=")
 

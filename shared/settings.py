@@ -14,7 +14,7 @@ from pathlib import Path
 import secrets
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.files import key_once, private_dir, private_file
@@ -93,6 +93,17 @@ class Settings(BaseSettings):
     kafka_session_timeout_ms: int = Field(default=10000, ge=1000, description="Consumer-group session timeout.")
     kafka_max_batch_bytes: int = Field(default=16384, gt=0, description="Tansu: 1 (one record per batch; its "
                                        "high-water mark is wrong after a multi-record batch).")
+    # The Kafka clients' security (deploy/README.md "Kafka security"; shared/messaging/kafka_security.py).
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="SASL_PLAINTEXT (SCRAM, docker-compose.yml) or SASL_SSL (SCRAM over TLS).")
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = "SCRAM-SHA-512"
+    kafka_username: str | None = Field(default=None, description="This process's SCRAM user (SASL only).")
+    kafka_password: SecretStr | None = Field(default=None, description="Its SCRAM password (SASL only).")
+    kafka_ssl_cafile: Path | None = Field(default=None, description="PEM file of the CA(s) the broker's certificate "
+                                          "is checked against (SASL_SSL); unset: the system's CAs.")
+    kafka_ssl_certfile: Path | None = Field(default=None, description="Client certificate, PEM (SASL_SSL, only when "
+                                            "the broker asks for one: ssl.client.auth).")
+    kafka_ssl_keyfile: Path | None = Field(default=None, description="The client certificate's private key, PEM.")
     test_hooks: bool = Field(default=False, description="Distributed test runs only: settable clock, /ops/test endpoints.")
     test_clock_start: str | None = None
     test_publish_twice: bool = Field(default=False, description="Fault test: every event is published twice.")
@@ -110,6 +121,16 @@ class Settings(BaseSettings):
     webhook_retry_jitter: float = Field(default=0.5, ge=0, le=1, description="Each wait is drawn from "
                                         "[delay × (1 − jitter), delay].")
     webhook_batch_size: int = Field(default=100, gt=0, description="Deliveries attempted per round.")
+
+    # 好差评 upward (README "好差评 upward"): each rating pushed once, as the national interface's record.
+    upward_url: str | None = Field(default=None, description=(
+        "The provincial 好差评 system's receiving URL (its host must be in BANGNIN_WEBHOOK_ALLOWED_HOSTS); unset: "
+        "nothing is pushed, GET /evaluation/upward/export gives the file to upload."))
+    upward_secret: str | None = Field(default=None, description="HMAC-SHA256 secret of the upward pushes' signature header.")
+    upward_area_code: str = Field(default="150303", pattern=r"^[0-9]{6}$",
+                                  description="行政区划代码 in the records (海南区 150303).")
+    upward_item_codes: dict[str, str] = Field(default_factory=dict, description=(
+        "The province's 事项编码 per catalog item number, as JSON ({\"1\": \"...\"}); unset items get our own code."))
 
     # Coordination.
     deadline_warning_workdays: int = Field(default=1, ge=0)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
 
-from shared.auth import Principal, current_principal, require_roles
+from shared.auth import Principal, require_roles, signed_in
 from shared.auth.dependencies import SERVICE_POINT_ROLES
 from shared.contracts import Role
 from shared.errors import Invalid
@@ -36,13 +36,13 @@ def read(service: CoordinationService, case, principal: Principal) -> dict:  # n
 
 @router.get("/cases", response_model=list[CaseSummaryRead], summary="我可查看的案件（申请单位：本单位案件；部门：涉及本部门事项的案件）")
 def list_cases(request: Request, status_: CaseStatus | None = Query(default=None, alias="status", description="open / completed / terminated"),
-               principal: Principal = Depends(current_principal)) -> list[dict]:
+               principal: Principal = Depends(signed_in)) -> list[dict]:
     rows = coordination(request).case_summaries()
     return [r for r in rows if access.may_read(principal.actor, r) and status_ in (None, r["status"])]
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead, summary="案件：状态、代办帮办员、申报计划（计划与实际）、各事项及其时限")
-def get_case(case_id: str, request: Request, principal: Principal = Depends(current_principal)) -> dict:
+def get_case(case_id: str, request: Request, principal: Principal = Depends(signed_in)) -> dict:
     service = coordination(request)
     case = service.get(case_id)
     access.require_read(principal.actor, case)

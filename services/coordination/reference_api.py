@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 
-from shared.auth import Principal, current_principal, require_roles
+from shared.auth import Principal, require_roles, signed_in
 from shared.contracts import Role
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.reference import load_catalog
@@ -24,7 +24,7 @@ Year = Annotated[PathNumber, Path(ge=2000, le=2100, description="年份")]
 
 
 @router.get("/catalog", response_model=list[CatalogItemRead], summary="帮您办代办帮办服务事项目录（附件2，含勘误）与负责人员（附件11）")
-def catalog(_: Principal = Depends(current_principal)) -> list[dict]:
+def catalog(_: Principal = Depends(signed_in)) -> list[dict]:
     c = load_catalog()
     rows = []
     for i in c.items:
@@ -41,7 +41,7 @@ def catalog(_: Principal = Depends(current_principal)) -> list[dict]:
 
 @router.get("/catalog/items/{item_no}/materials", response_model=ItemMaterialsRead,
             summary="材料清单：该事项须提交的材料（名称、原件或复印件、份数、是否可容缺）及其来源")
-def item_materials(item_no: PathNumber, _: Principal = Depends(current_principal)) -> dict:
+def item_materials(item_no: PathNumber, _: Principal = Depends(signed_in)) -> dict:
     listed = load_materials()
     if not load_catalog().has_item(item_no) or not listed.has_item(item_no):
         raise NotFound(f"事项目录中没有事项{item_no}")
@@ -51,7 +51,7 @@ def item_materials(item_no: PathNumber, _: Principal = Depends(current_principal
 
 
 @router.get("/calendar/{year}", response_model=CalendarRead, summary="某年的工作日历：是否为预估、调休表、变更历史")
-def get_calendar(request: Request, year: Year, _: Principal = Depends(current_principal)) -> dict:
+def get_calendar(request: Request, year: Year, _: Principal = Depends(signed_in)) -> dict:
     service = request.app.state.services.coordination
     return _calendar_view(service.calendar, year, service.calendar_history(year))
 
@@ -90,7 +90,7 @@ def _calendar_view(calendar, year: int, changes: list[dict]) -> dict:  # noqa: A
 
 
 @router.get("/agent-register", response_model=RegisterRead, summary="代办帮办人员登记表（附件11 及其调整登记报备）")
-def get_register(request: Request, department: str | None = None, _: Principal = Depends(current_principal)) -> dict:
+def get_register(request: Request, department: str | None = None, _: Principal = Depends(signed_in)) -> dict:
     if department is not None and department not in {d.code for d in load_catalog().departments}:
         raise Invalid(f"部门代码 {department} 不存在", field="department", location="query")
     return request.app.state.services.coordination.register(department)

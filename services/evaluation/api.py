@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
@@ -11,7 +12,10 @@ from shared.auth import Principal, require_roles
 from shared.auth.dependencies import AGENT_ROLES, SERVICE_POINT_ROLES
 from shared.contracts import Role
 from shared.contracts.evaluation import CASE_OUTCOME_LABELS
+from shared import haochaping
 from shared.errors import Forbidden, Invalid
+from shared.reference import load_catalog
+from shared.validation import parse_month
 from shared.idempotency import check_same_body, fingerprint
 from shared.workbook import MEDIA_TYPE as XLSX
 from services.evaluation.application import EvaluationService
@@ -231,3 +235,36 @@ def export(request: Request, code_list: Literal["gbt39046", "haochaping"] = Quer
         return Response(ratings_workbook(result.model_dump()), media_type=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     return result
+
+
+NDJSON = "application/x-ndjson"
+
+
+@router.get("/upward/export", response_class=Response,
+            responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}},
+                             "description": "JSON Lines：每行一条好差评数据接口记录（字段见 README“好差评 upward”）"}},
+            summary="好差评上报文件（未配置上报地址时上传到省级好差评系统）：该月每条评价一行，格式与推送的记录相同",
+            description="month=YYYY-MM 按评价日期；记录格式 haochaping-record/1，评价等级用好差评数据接口代码表"
+                        "（1=非常不满意 … 5=非常满意），评价人姓名遮蔽、以 userId（不可逆标识）区分。")
+def upward_export(request: Request, month: str = Query(description="评价月份 YYYY-MM"),
+                  principal: Principal = Depends(require_roles(*OFFICE))) -> Response:
+    try:
+        year, mon = parse_month(month)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="month", location="query") from None
+    prefix = f"{year:04d}-{mon:02d}"
+    service = evaluation(request)
+    options, catalog = service.upward_options, load_catalog()
+    lines = []
+    for entry in sorted(service.catch_up(service.index).cases.values(), key=lambda c: c.case_id):
+        if not entry.ratings:
+            continue
+        case = service.case(entry.case_id)
+        facts = {"case_id": case.case_id, "service_point": case.service_point, "project": case.project,
+                 "items": case.items, "outcome": case.outcome, "concluded_on": case.concluded_on}
+        for rating in case.ratings:
+            if rating["rated_on"].startswith(prefix):
+                lines.append(json.dumps(haochaping.record(facts, rating, catalog=catalog, options=options),
+                                        ensure_ascii=False, separators=(",", ":")))
+    return Response("".join(line + "\n" for line in lines), media_type=NDJSON,
+                    headers={"Content-Disposition": f'attachment; filename="haochaping-{prefix}.jsonl"'})

@@ -9,6 +9,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
+from shared import haochaping
 from shared.application import CommandContext, ServiceApplication
 from shared.clock import Clock, today
 from shared.contracts import IntegrationEvent
@@ -23,10 +24,10 @@ from services.evaluation.index import EvaluationIndex
 from services.evaluation.rectification import Rectification, rectification_id
 from services.evaluation.sampling import ALGORITHM, draw_sample
 from services.evaluation.supervision import (
-    Complaint, MonthlySubmission, SubmissionLateFlag, SubmissionReminder, route,
+    Complaint, MonthlySubmission, SubmissionLateFlag, SubmissionReminder, ThirdPartyReport, route,
 )
 from shared.contracts.supervision import (
-    complaint_subject, submission_reminder_day, submission_schedule, submission_subject,
+    complaint_subject, submission_reminder_day, submission_schedule, submission_subject, third_party_subject,
 )
 
 
@@ -36,8 +37,10 @@ class EvaluationService(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None, *,
                  calendar: CalendarSource, rectification_workdays: int = 5,
                  default_rating_after_days: int | None = None, follow_up_ratio: float = 0.2,
-                 max_follow_ups: int | None = None, complaint_workdays: int = 5) -> None:
+                 max_follow_ups: int | None = None, complaint_workdays: int = 5,
+                 upward_options: haochaping.Options | None = None) -> None:
         super().__init__(env, clock)
+        self.upward_options = upward_options or haochaping.Options(secrets.token_urlsafe(32), "150303", {})
         self.complaint_workdays = complaint_workdays
         self.max_follow_ups = max_follow_ups
         self.calendar_source = calendar
@@ -297,6 +300,34 @@ class EvaluationService(ServiceApplication):
 
     def submission_version(self, department: str, month: str, version: int) -> MonthlySubmission | None:
         return self._find(MonthlySubmission.create_id(department, month, version))
+
+    # -- third-party evaluation (第三方评估) ---------------------------------------------------
+    def import_third_party_report(self, ctx: CommandContext, *, idempotency_key: str | None, request_hash: str | None,
+                                  **fields) -> tuple[ThirdPartyReport, bool]:  # noqa: ANN003
+        """Record an assessor's report once; with an ``Idempotency-Key`` a retry returns the report it recorded."""
+        report_id = (f"TPR-{uuid5(NAMESPACE_URL, f'third-party:{ctx.actor.username}:{idempotency_key}').hex[:12].upper()}"
+                     if idempotency_key else f"TPR-{secrets.token_hex(6).upper()}")
+
+        if request_hash:
+            ctx = replace(ctx, extra={**ctx.extra, META_KEY: request_hash})
+
+        def attempt(processing: ProcessingEvent) -> tuple[ThirdPartyReport, bool]:
+            found = self._find(ThirdPartyReport.create_id(report_id))
+            if found is not None:
+                check_same_body(found.request_hash, request_hash)
+                return found, False
+            meta = self.meta(ctx, third_party_subject(report_id))
+            report = ThirdPartyReport.imported(report_id=report_id, imported_on=self.today().isoformat(), meta=meta,
+                                               **fields)
+            processing.collect_events(report)
+            return report, True
+        return self.execute(attempt)
+
+    def third_party_report(self, report_id: str) -> ThirdPartyReport:
+        return self._get(ThirdPartyReport.create_id(report_id), f"第三方评估报告 {report_id} 不存在")
+
+    def third_party_reports(self) -> list[ThirdPartyReport]:
+        return [self.third_party_report(r) for r in self.catch_up(self.index).third_party_reports]
 
     # -- queries -----------------------------------------------------------------------
     def case(self, case_id: str) -> CaseEvaluation:

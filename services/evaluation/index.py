@@ -63,11 +63,14 @@ class EvaluationIndex:
         self.submissions: dict[tuple[str, str], int] = {}  # (department, month) -> latest version
         self.reminded: set[tuple[str, str]] = set()  # (department, month) reminded of a missing submission
         self.flagged_late: set[tuple[str, str]] = set()  # (department, month) flagged: not submitted by the due date
+        self.third_party_reports: list[str] = []  # report ids, in the order imported
 
     def apply(self, e: Any) -> None:
         kind = type(e).__name__
         d = e.__dict__
-        if kind == "CaseRegistered":
+        if kind == "ThirdPartyReportImported":
+            self.third_party_reports.append(d["report_id"])
+        elif kind == "CaseRegistered":
             self.cases.setdefault(d["case_id"], CaseEntry(
                 d["case_id"], d["applicant"].get("credit_code"), d["service_point"], d["case_agent"].get("username")))
         elif kind == "RatingInvited":

@@ -11,7 +11,7 @@ from shared.contracts.evaluation import (
     FollowUpDrawn, Level, RatingChannel, RatingGiven, RectificationAction, RectificationOpened, VisitOutcome,
 )
 from shared.contracts.supervision import (
-    ComplaintChannel, ComplaintReceived, ComplaintReplied, MonthlySubmissionMade, SubmissionStatus,
+    ComplaintChannel, ComplaintReceived, ComplaintReplied, MonthlySubmissionMade, SubmissionStatus, ThirdPartyReportImported,
 )
 from shared.read_models import read_model
 from shared.types import CaseDate, Code, ItemNumbers, LongNote, Name, Note, ShortText, Text
@@ -216,3 +216,27 @@ class MonthlySubmissionsRead(BaseModel):
     late: int = Field(description="逾期（逾期报送或逾期未报送）的部门数")
     missing: int = Field(description="逾期未报送的部门数")
     departments: list[SubmissionStatusRead] = Field(description="每个部门一行")
+
+
+
+# -- third-party evaluation (第三方评估, seed 三(八)) ---------------------------------------------------------------
+class ThirdPartyScoreCreate(_Body):
+    department: Code = Field(description="部门代码（事项目录的部门）")
+    score: float = Field(ge=0, le=100, description="第三方评分（满分100）")
+    notes: Note | None = Field(default=None, description="评估意见")
+
+
+class ThirdPartyReportCreate(_Body):
+    assessor: ShortText = Field(description="评估机构名称")
+    title: ShortText | None = Field(default=None, description="报告名称")
+    period_start: CaseDate = Field(description="评估期间起 YYYY-MM-DD")
+    period_end: CaseDate = Field(description="评估期间止 YYYY-MM-DD")
+    overall_score: float | None = Field(default=None, ge=0, le=100, description="总体评分（满分100）")
+    scores: list[ThirdPartyScoreCreate] = Field(min_length=1, max_length=50, description="各部门评分（每个部门一项）")
+    notes: Text | None = Field(default=None, description="总体意见")
+
+
+ThirdPartyReportRead = read_model(
+    "ThirdPartyReportRead", ThirdPartyReportImported, doc="第三方评估报告（``evaluation.ThirdPartyReportImported``）",
+    imported_at=(str, Field(description="导入时刻（ISO 8601）")),
+    imported_by=(dict, Field(description="导入账号")))

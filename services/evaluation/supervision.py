@@ -171,3 +171,24 @@ class SubmissionLateFlag(Aggregate):
     def flag(cls, *, department: str, month: str, due_by: dt.date, today: dt.date, meta: dict) -> "SubmissionLateFlag":
         return cls._create(cls.MonthlySubmissionOverdue, department=department, month=month,
                            due_by=due_by.isoformat(), detected_on=today.isoformat(), meta=meta)
+class ThirdPartyReport(Aggregate):
+    """A third-party assessor's scored report, as imported (once; a corrected report is a new one)."""
+
+    @staticmethod
+    def create_id(report_id: str, **_: Any):  # noqa: ANN205
+        return stable_id("third-party-report", report_id)
+
+    class ThirdPartyReportImported(FromContract, Aggregate.Created):
+        contract = contracts.ThirdPartyReportImported
+
+        def apply(self, x: "ThirdPartyReport") -> None:
+            for name, value in fields_of(self).items():
+                setattr(x, name, value)
+            x.imported_at = self.meta["occurred_at"]
+            x.imported_by = self.meta["actor"]
+            x.request_hash = recorded_hash(self.meta)
+
+    @classmethod
+    def imported(cls, **fields: Any) -> "ThirdPartyReport":
+        """The fields of ``evaluation.ThirdPartyReportImported`` and ``meta``."""
+        return cls._create(cls.ThirdPartyReportImported, **fields)

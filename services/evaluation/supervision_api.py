@@ -23,9 +23,9 @@ from shared.validation import parse_month
 from services.evaluation.application import EvaluationService
 from services.evaluation.schemas import (
     ComplaintCreate, ComplaintListRead, ComplaintRead, ComplaintReply, MonthlySubmissionCreate, MonthlySubmissionRead,
-    MonthlySubmissionsRead,
+    MonthlySubmissionsRead, ThirdPartyReportCreate, ThirdPartyReportRead,
 )
-from services.evaluation.supervision import Complaint, MonthlySubmission
+from services.evaluation.supervision import Complaint, MonthlySubmission, ThirdPartyReport
 
 router = APIRouter(prefix="/supervision", tags=["supervision"])
 submissions_router = APIRouter(prefix="/reporting/monthly-submissions", tags=["supervision"])
@@ -230,3 +230,45 @@ def submissions(month: str, request: Request,
     return {"month": label, "due_by": due_by.isoformat(), "today": today.isoformat(),
             "submitted": sum(r["submission"] is not None for r in rows), "late": sum(r["late"] for r in rows),
             "missing": sum(r["status"] == "missing" for r in rows), "departments": rows}
+
+
+
+# -- third-party evaluation (第三方评估, seed 三(八)) ------------------------------------------------------------
+ASSESSORS = (Role.third_party, Role.supervisor)  # the assessor, or the office keying in a report sent on paper
+
+
+def third_party_read(report: ThirdPartyReport) -> dict:
+    return {**{k: getattr(report, k) for k in ThirdPartyReportRead.model_fields if hasattr(report, k)}}
+
+
+@router.post("/third-party-reports", status_code=status.HTTP_201_CREATED, response_model=ThirdPartyReportRead,
+             summary="导入第三方评估报告：评估期间、各部门评分与意见（第三方评估机构，或督查员代为录入）",
+             description="每个部门一项，部门代码须在事项目录中；带 Idempotency-Key 重试不重复导入。"
+                         "导入后在考核评分卡（GET /reporting/assessment）中与系统自身的评分并列展示。")
+def import_third_party_report(body: ThirdPartyReportCreate, request: Request,
+                              principal: Principal = Depends(require_roles(*ASSESSORS)),
+                              idempotency_key: str | None = IdempotencyKey) -> dict:
+    if body.period_end < body.period_start:
+        raise Invalid("评估期间止日不能早于起日", field="period_end")
+    seen: set[str] = set()
+    known = {d.code for d in load_catalog().departments}
+    for n, row in enumerate(body.scores):
+        if row.department not in known:
+            raise Invalid(f"部门代码“{row.department}”不在事项目录的部门中", field=f"scores.{n}.department")
+        if row.department in seen:
+            raise Invalid(f"部门“{row.department}”重复评分", field=f"scores.{n}.department")
+        seen.add(row.department)
+    report, _ = evaluation(request).import_third_party_report(
+        principal.context(), idempotency_key=idempotency_key,
+        request_hash=fingerprint(body) if idempotency_key else None, assessor=body.assessor, title=body.title or None,
+        period_start=body.period_start.isoformat(), period_end=body.period_end.isoformat(),
+        overall_score=body.overall_score, notes=body.notes or None,
+        scores=[{"department": r.department, "score": r.score, "notes": r.notes or None} for r in body.scores])
+    return third_party_read(report)
+
+
+@router.get("/third-party-reports", response_model=list[ThirdPartyReportRead],
+            summary="已导入的第三方评估报告（第三方评估机构、督查员、管理员）")
+def third_party_reports(request: Request,
+                        principal: Principal = Depends(require_roles(Role.third_party, *OFFICE))) -> list[dict]:
+    return [third_party_read(r) for r in evaluation(request).third_party_reports()]

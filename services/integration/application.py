@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from fnmatch import fnmatchcase
+import json
 import logging
 import secrets
 import threading
@@ -22,16 +23,21 @@ import httpx
 
 from shared.application import CommandContext, ServiceApplication
 from shared.contracts import IntegrationEvent, all_contracts
+from shared import haochaping
 from shared.errors import Invalid, NotFound
+from shared.reference import load_catalog
 from shared.sealing import Sealer
 from shared.settings import Settings
 from services.integration import webhooks
-from services.integration.domain import DEAD, DELIVERED, PENDING, Delivery, Subscription, delivery_key
+from services.integration.domain import DEAD, DELIVERED, PENDING, UPWARD, Delivery, Subscription, UpwardCase, delivery_key
 from services.integration.index import DeliveryIndex
 
 log = logging.getLogger(__name__)
 _STARTING = threading.Lock()
 ALL_EVENTS = "*"
+INVITED, RATED = "evaluation.RatingInvited", "evaluation.RatingGiven"
+UPWARD_EVENTS = (INVITED, RATED)
+UPWARD_RECORD_TYPE = "haochaping.rating"  # X-Bangnin-Event-Type of an upward push (its body: shared/haochaping.py)
 
 
 def utc(moment: datetime) -> str:
@@ -115,7 +121,8 @@ class IntegrationService(ServiceApplication):
         return d
 
     def deliveries(self, subscription_id: str, status: str | None = None) -> list[Delivery]:
-        self.subscription(subscription_id)
+        if subscription_id != UPWARD:
+            self.subscription(subscription_id)
         self.catch_up(self.index)
         ids = [i for i in self.index.by_subscription.get(subscription_id, [])
                if status in (None, self.index.deliveries[i]["status"])]
@@ -149,6 +156,8 @@ class IntegrationService(ServiceApplication):
 
     # -- consuming: one delivery per subscription that wants the event --------------------------------
     def policy(self, event: IntegrationEvent, processing) -> None:  # noqa: ANN001
+        if self.settings.upward_url and event.type in UPWARD_EVENTS:
+            self._upward(event, processing)
         self.catch_up(self.index)
         targets = [s for s in self.index.subscriptions.values() if wants(s, event.type, event.case_id)]
         if not targets:
@@ -162,6 +171,38 @@ class IntegrationService(ServiceApplication):
                 delivery_id=delivery_id, subscription_id=s["subscription_id"], event_id=event.event_id,
                 event_type=event.type, case_id=event.case_id, service=event.service, position=event.position,
                 body=body, due_at=due, meta=meta))
+
+    # -- 好差评 upward: one delivery per rating, its body the national interface's record -------------------
+    def _upward(self, event: IntegrationEvent, processing) -> None:  # noqa: ANN001
+        case_id, p = event.case_id, event.payload
+        if event.type == INVITED:
+            if not self._exists(UpwardCase.create_id(case_id)):
+                facts = {k: p.get(k) for k in ("service_point", "project", "items", "outcome", "concluded_on")}
+                processing.collect_events(UpwardCase.create(case_id=case_id, facts=facts,
+                                                            meta=self.meta(CommandContext.system("upward"), case_id)))
+            return
+        evaluate_id = haochaping.evaluate_id(case_id, p["rating_no"])
+        delivery_id = delivery_key(UPWARD, evaluate_id)  # one per rating, whatever position it is published at
+        if self._exists(Delivery.create_id(delivery_id)):
+            return
+        try:
+            facts = self.repository.get(UpwardCase.create_id(case_id)).facts
+        except AggregateNotFoundError:  # invited before upward was configured: the rating's own facts only
+            facts = {}
+        record = haochaping.record({**facts, "case_id": case_id}, {**p, "rated_at": event.occurred_at},
+                                   catalog=load_catalog(), options=haochaping.Options.of(self.settings))
+        processing.collect_events(Delivery.create(
+            delivery_id=delivery_id, subscription_id=UPWARD, event_id=evaluate_id, event_type=UPWARD_RECORD_TYPE,
+            case_id=case_id, service=event.service, position=event.position,
+            body=json.dumps(record, ensure_ascii=False, separators=(",", ":")), due_at=utc(self.clock.now()),
+            meta=self.meta(CommandContext.system("upward"), case_id)))
+
+    def _exists(self, aggregate_id) -> bool:  # noqa: ANN001
+        try:
+            self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
 
     def consume(self, event: IntegrationEvent) -> bool:
         new = super().consume(event)
@@ -214,13 +255,13 @@ class IntegrationService(ServiceApplication):
         d = self.delivery(delivery_id)
         if d.status != PENDING:
             return
-        s = self.subscription(d.subscription_id)
+        url, secret, disabled = self._target(d.subscription_id)
         started = self.clock.now()
         try:
-            if s.disabled_at:
-                raise Invalid("订阅已停用：不再推送，转入死信（重新启用请新建订阅）")
-            webhooks.check_target(s.url, self.settings.webhook_allowed_hosts)
-            outcome = webhooks.post(self.http(), s.url, d.body, secret=s.secret, event_id=d.event_id,
+            if disabled:
+                raise Invalid(disabled)
+            webhooks.check_target(url, self.settings.webhook_allowed_hosts)
+            outcome = webhooks.post(self.http(), url, d.body, secret=secret, event_id=d.event_id,
                                     event_type=d.event_type, delivery_id=d.delivery_id)
         except Invalid as exc:  # disabled, or the allowed hosts changed since it subscribed: no call is made
             outcome = webhooks.Outcome(None, exc.args[0], 0)
@@ -228,13 +269,21 @@ class IntegrationService(ServiceApplication):
         delay = webhooks.retry_delay(d.attempt_count + 1, settings.webhook_retry_base_seconds,
                                      settings.webhook_retry_max_seconds, settings.webhook_retry_jitter)
         retry_at = utc(started + timedelta(seconds=delay))
-        max_attempts = 1 if s.disabled_at else settings.webhook_max_attempts
+        max_attempts = 1 if disabled else settings.webhook_max_attempts
         meta = self.meta(CommandContext.system("webhook"), d.case_id)
         self.update(lambda: self.delivery(delivery_id),
                     lambda fresh: fresh.record_attempt(at=utc(started), status_code=outcome.status_code,
                                                        error=outcome.error, delivered=outcome.delivered,
                                                        retry_at=retry_at, max_attempts=max_attempts,
                                                        duration_ms=outcome.duration_ms, meta=meta))
+
+    def _target(self, subscription_id: str) -> tuple[str, str, str | None]:
+        """(url, secret, why it is off or None): a subscription's, or the upward target's from the settings."""
+        if subscription_id == UPWARD:
+            url = self.settings.upward_url
+            return url or "", self.settings.upward_secret or "", None if url else "未配置好差评上报地址（BANGNIN_UPWARD_URL）：转入死信"
+        s = self.subscription(subscription_id)
+        return s.url, s.secret, "订阅已停用：不再推送，转入死信（重新启用请新建订阅）" if s.disabled_at else None
 
     def close(self) -> None:
         self._closed = True

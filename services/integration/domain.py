@@ -19,6 +19,7 @@ from shared.application import stable_id
 from shared.errors import Conflict
 
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+UPWARD = "upward"  # the provincial 好差评 system: a target the settings name (BANGNIN_UPWARD_URL), not a subscription
 DELIVERY_STATUS_LABELS = {PENDING: "待投递", DELIVERED: "已投递", DEAD: "已转入死信"}
 
 
@@ -145,3 +146,24 @@ class Delivery(Aggregate):
                            code="already_delivered")
         self.trigger_event(self.RedeliveryRequested, delivery_id=self.delivery_id, due_at=due_at, reason=reason, meta=meta)
         return True
+
+
+class UpwardCase(Aggregate):
+    """What the 好差评 record of a case's ratings needs from the case: ``evaluation.RatingInvited``'s facts (service
+    point, project, items, outcome), kept when integration is told of the invitation while upward is configured."""
+
+    @staticmethod
+    def create_id(case_id: str, **_: Any):  # noqa: ANN205
+        return stable_id("upward-case", case_id)
+
+    class Created(Aggregate.Created):
+        case_id: str
+        facts: dict
+        meta: dict
+
+        def apply(self, u: "UpwardCase") -> None:
+            u.case_id, u.facts = self.case_id, dict(self.facts)
+
+    @classmethod
+    def create(cls, **fields: Any) -> "UpwardCase":
+        return cls._create(cls.Created, **fields)

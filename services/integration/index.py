@@ -28,6 +28,8 @@ class DeliveryIndex:
             elif name == "Disabled":
                 self.subscriptions[e.subscription_id]["disabled_at"] = e.meta["occurred_at"]
             return
+        if kind != "Delivery":  # UpwardCase: the facts of a case's upward records, no delivery state
+            return
         if name == "Created":
             self.deliveries[e.delivery_id] = {"delivery_id": e.delivery_id, "subscription_id": e.subscription_id,
                                               "service": e.service, "position": e.position, "status": "pending",

@@ -16,6 +16,8 @@ from services.reporting.figures import Basis, item_near_due, item_open_at, item_
 EVERYTHING = (Role.supervisor, Role.admin)
 FIGURE_READERS = (Role.supervisor, Role.admin, Role.department_agent, Role.window_agent, Role.park_agent)
 CASE_READERS = (*FIGURE_READERS, Role.applicant)
+# The figures a third-party assessor reads (satisfaction, the scorecard, the monthly report): over every case
+ASSESSMENT_READERS = (*FIGURE_READERS, Role.third_party)
 STAFF = FIGURE_READERS  # agents and supervisors: internal notes are theirs
 
 # Who may see which field of a case, in the case view and in its history; a field not listed here every
@@ -82,19 +84,31 @@ def redact_materials(events: list[dict], principal: Principal) -> list[dict]:
             if e["type"] in MATERIAL_EVENTS and others(e) else e for e in events]
 
 
-def may_see(principal: Principal, case: dict) -> bool:
-    """Supervisors and admin: every case; department agents: cases with an item of their department;
-    service-point agents: their service point's cases; applicants: their own enterprise's cases."""
+def case_scope(principal: Principal) -> dict:
+    """Which cases this reader may read, as conditions on a case (those of :class:`CaseQuery`): supervisors and
+    admin every case; department agents cases with an item of their department; service-point agents their
+    service point's cases; applicants their own enterprise's cases; anyone else none."""
     account = principal.account
     if principal.role in EVERYTHING:
-        return True
-    if principal.role == Role.department_agent:
-        return account.department in case.get("departments", [])
-    if principal.role in (Role.window_agent, Role.park_agent):
-        return case.get("service_point") == account.service_point
-    if principal.role == Role.applicant:
-        return account.enterprise is not None and case.get("enterprise") == account.enterprise.credit_code
-    return False
+        return {}
+    if principal.role == Role.department_agent and account.department:
+        return {"scope_department": account.department}
+    if principal.role in (Role.window_agent, Role.park_agent) and account.service_point:
+        return {"scope_service_point": account.service_point}
+    if principal.role == Role.applicant and account.enterprise is not None:
+        return {"scope_enterprise": account.enterprise.credit_code}
+    return {"nothing": True}
+
+
+def may_see(principal: Principal, case: dict) -> bool:
+    """Whether this reader may read the case (:func:`case_scope`, applied to one case)."""
+    scope = case_scope(principal)
+    if scope.get("nothing"):
+        return False
+    department, point, enterprise = (scope.get(k) for k in ("scope_department", "scope_service_point", "scope_enterprise"))
+    return ((department is None or department in case.get("departments", []))
+            and (point is None or case.get("service_point") == point)
+            and (enterprise is None or case.get("enterprise") == enterprise))
 
 
 def figure_scope(principal: Principal, cases: list[dict], department: str | None) -> tuple[list[dict], str | None]:
@@ -104,6 +118,8 @@ def figure_scope(principal: Principal, cases: list[dict], department: str | None
         if department and department != own:
             raise Forbidden("部门代办帮办人员只能查看本部门的统计")
         department = own
+    if principal.role == Role.third_party:  # figures of the whole district, never a case of it (its sample aside)
+        return list(cases), department
     return [c for c in cases if may_see(principal, c)], department
 
 

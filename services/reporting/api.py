@@ -17,19 +17,22 @@ from shared.masking import SEES_PERSONAL_DATA, mask_value
 from shared.reference import load_catalog
 from shared.reference.register import effective_assignees
 from services.reporting.access import (
-    CASE_READERS, FIGURE_READERS, figure_scope, may_see, redact_history, redact_materials, show, summary,
+    ASSESSMENT_READERS, CASE_READERS, FIGURE_READERS, case_scope, figure_scope, may_see, redact_history, redact_materials,
+    show, summary,
 )
 from services.reporting.annual import annual_assessment
 from services.reporting.assessment import scorecard
+from services.reporting.case_index import CaseQuery
 from services.reporting.caseview import CASE_STATUS_LABELS
 from services.reporting.figure_cases import UnknownFigure, figure_members
 from services.reporting.figures import satisfaction, workloads
+from services.reporting import third_party
 from services.reporting.periods import Period, parse_month
 from services.reporting.schemas import (
-    AnnualAssessmentRead, AssessmentRead, CaseListRead, CaseViewRead, FigureCasesRead, HistoryRead, MonthlyReportRead, ReferenceHistoryRead, SatisfactionRead,
+    AnnualAssessmentRead, AssessmentRead, ThirdPartySampleRead, CaseListRead, CaseViewRead, FigureCasesRead, HistoryRead, MonthlyReportRead, ReferenceHistoryRead, SatisfactionRead,
     WorkloadsRead,
 )
-from services.reporting.search import matches, search_terms
+from services.reporting.search import search_terms
 from services.reporting.service import ReportingService
 from services.reporting.xlsx import monthly_workbook
 from services.reporting.forms import FORMS, REGISTER_TITLE, form_docx, register_docx
@@ -174,30 +177,15 @@ def list_cases(request: Request,
     if after_key and offset:
         raise Invalid("游标 cursor 与 offset 二选一", field="cursor", location="query")
     basis = service.basis()
-    window, department = period_of(period, start, end), checked_department(department)
-    wanted = search_terms(q)
-    rows = []
-    for case in service.cases():
-        if not may_see(principal, case) or (status and case["status"] != status):
-            continue
-        if wanted and not matches(case, wanted):
-            continue
-        if (department and department not in case["departments"]) or (service_point and case["service_point"] != service_point):
-            continue
-        if (window.start or window.end) and (not case["submitted_at"] or case["submitted_at"][:10] not in window):
-            continue
-        view = show(principal, case, basis.today, basis)
-        if overdue is not None and (view["overdue_items"] > 0) != overdue:
-            continue
-        rows.append(service.open(summary(view)))
-    rows.sort(key=_row_key, reverse=True)
-    total = len(rows)
-    if after_key:
-        rows = [r for r in rows if _row_key(r) < after_key]
-    page = rows[offset:offset + limit]
-    more = len(rows) > offset + limit
+    window = period_of(period, start, end)
+    query = CaseQuery(today=basis.today, limit=limit + 1, offset=offset, after=after_key, status=status,
+                      department=checked_department(department), service_point=service_point,
+                      terms=tuple(search_terms(q)), submitted_from=window.start, submitted_to=window.end,
+                      overdue=overdue, **case_scope(principal))
+    total, cases = service.store.list_cases(query)
+    page = [service.open(summary(show(principal, case, basis.today, basis))) for case in cases[:limit]]
     return {"total": total, "limit": limit, "offset": offset, "items": page,
-            "next_cursor": "~".join(_row_key(page[-1])) if more and page else None}
+            "next_cursor": "~".join(_row_key(page[-1])) if len(cases) > limit else None}
 
 
 def _row_key(row: dict) -> tuple[str, str]:
@@ -263,21 +251,36 @@ def get_workloads(request: Request, department: str | None = Query(default=None)
 def get_satisfaction(request: Request, department: str | None = Query(default=None),
                      channel: RatingChannel | None = Query(default=None, description="评价渠道"),
                      service_point: ServicePoint | None = SERVICE_POINT, period: str | None = PERIOD, start: date | None = FROM, end: date | None = TO,
-                     principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
+                     principal: Principal = Depends(require_roles(*ASSESSMENT_READERS))) -> dict:
     service = reporting(request)
     cases, department = figure_cases_scope(principal, service, department, service_point)
     return service.open(satisfaction(cases, service.basis(), period_of(period, start, end), department, channel))
 
 
-@router.get("/assessment", response_model=AssessmentRead, summary="部门“放管服”考核评分卡（含计分公式）")
+@router.get("/assessment", response_model=AssessmentRead,
+            summary="部门“放管服”考核评分卡（含计分公式），及期间重叠的第三方评估报告的评分（third_party，与本系统评分并列）")
 def get_assessment(request: Request, department: str | None = Query(default=None),
                    service_point: ServicePoint | None = SERVICE_POINT, period: str | None = PERIOD,
                    start: date | None = FROM, end: date | None = TO,
-                   principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict:
+                   principal: Principal = Depends(require_roles(*ASSESSMENT_READERS))) -> dict:
     service = reporting(request)
     cases, department = figure_cases_scope(principal, service, department, service_point)
-    return service.open(scorecard(cases, service.basis(), period_of(period, start, end), department,
-                                  complaints=service.complaints()))
+    window = period_of(period, start, end)
+    card = scorecard(cases, service.basis(), window, department, complaints=service.complaints())
+    return service.open({**card, "third_party": third_party.beside(service.third_party_reports(), card, window)})
+
+
+@router.get("/third-party-sample", response_model=ThirdPartySampleRead,
+            summary="第三方评估的抽样案件：期间内办结或终止的案件按种子随机抽取，已去除个人信息与企业信息",
+            description="同一期间与种子，样本相同（缺省种子由期间导出）。每件只含事项、时限、受理与截止日期、办结日期、"
+                        "是否按时、评价等级与渠道、差评整改状态；不含姓名、电话、身份证号、企业名称与代码、意见文字。")
+def get_third_party_sample(request: Request, period: str | None = PERIOD, start: date | None = FROM,
+                           end: date | None = TO,
+                           size: int = Query(default=30, ge=1, le=500, description="样本量"),
+                           seed: int | None = Query(default=None, ge=0, le=2**63 - 1, description="随机种子（缺省由期间导出）"),
+                           principal: Principal = Depends(require_roles(Role.third_party, Role.supervisor, Role.admin))) -> dict:
+    service = reporting(request)
+    return third_party.sample(service.cases(), period_of(period, start, end), size, seed)
 
 
 @router.get("/annual-assessment/{year}", response_model=AnnualAssessmentRead,
@@ -299,11 +302,13 @@ def get_annual_assessment(year: str, request: Request,
             summary="月报（JSON；?format=xlsx 工作簿，?format=pdf 报送用 PDF）：次月1日起可生成，15日前报送")
 def get_monthly(month: str, request: Request, format: Literal["json", "xlsx", "pdf"] = Query(default="json"),
                 department: str | None = Query(default=None),
-                principal: Principal = Depends(require_roles(*FIGURE_READERS))) -> dict | Response:
+                principal: Principal = Depends(require_roles(*ASSESSMENT_READERS))) -> dict | Response:
     service = reporting(request)
     year, mon = report_month(service, month)
     cases, department = figure_scope(principal, service.cases(), checked_department(department))
     report = service.monthly(year, mon, department, cases)
+    if principal.role == Role.third_party:
+        report = mask_value(report)  # names and numbers people wrote into the departments' texts
     if format == "xlsx":
         return Response(monthly_workbook(report), media_type=XLSX, headers={
             "Content-Disposition": f'attachment; filename="bangnin-monthly-{month}.xlsx"'})

@@ -15,15 +15,26 @@ OpenRuntime = Callable[[argparse.Namespace], Any]  # args (with --data-dir) -> a
 
 
 def rebuild_command(args: argparse.Namespace) -> int:
-    from services.reporting.rebuild import rebuild
+    from tqdm import tqdm
+
+    from services.reporting.rebuild import interrupted, log_length, rebuild, writing_applications
 
     runtime = args.open_runtime(args)
     try:
-        result = rebuild(runtime)
+        if interrupted(runtime.services.reporting) and not args.from_scratch:
+            print("上次重建未完成：从中断处继续（--from-scratch 则从头重建）")
+        # On stderr: events replayed, events/s and the time left.
+        with tqdm(total=log_length(writing_applications(runtime)), desc="重建读模型", unit="事件",
+                  unit_scale=True, dynamic_ncols=True) as bar:
+            result = rebuild(runtime, progress=bar.update, from_scratch=args.from_scratch)
+    except KeyboardInterrupt:
+        print("\n重建已中断：再次运行 bangnin rebuild 将从中断处继续", file=sys.stderr)
+        return 130
     finally:
         runtime.stop()
     counts = "，".join(f"{service} {n} 条" for service, n in result.events.items())
-    print(f"读模型已重建：共重放事件 {result.total} 条（{counts}），用时 {result.seconds:.2f} 秒")
+    print(f"读模型已重建{'（续建）' if result.resumed else ''}：共重放事件 {result.total} 条（{counts}），"
+          f"用时 {result.seconds:.2f} 秒")
     return 0
 
 
@@ -65,8 +76,10 @@ def monthly_command(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub, open_runtime: OpenRuntime) -> None:  # noqa: ANN001
-    p = sub.add_parser("rebuild", help="drop the read models of a stopped embedded server and replay them from its event stores")
+    p = sub.add_parser("rebuild", help="drop the read models of a stopped embedded server and replay them from its event "
+                                       "stores (an interrupted rebuild resumes where it stopped)")
     p.add_argument("--data-dir", help="data folder of the server; default ./data")
+    p.add_argument("--from-scratch", action="store_true", help="start over even when an interrupted rebuild could resume")
     p.set_defaults(func=rebuild_command, open_runtime=open_runtime)
 
     report = sub.add_parser("report", help="reports").add_subparsers(dest="report", required=True)

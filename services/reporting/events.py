@@ -6,12 +6,13 @@ from datetime import datetime, timezone
 
 from shared.contracts import PUBLISHERS, IntegrationEvent
 from shared.contracts.calendar import CALENDAR_SUBJECT_PREFIX
-from shared.contracts.supervision import COMPLAINT_SUBJECT_PREFIX, SUBMISSION_SUBJECT_PREFIX
+from shared.contracts.supervision import COMPLAINT_SUBJECT_PREFIX, SUBMISSION_SUBJECT_PREFIX, THIRD_PARTY_SUBJECT_PREFIX
 
 SERVICE_ORDER = {service: n for n, service in enumerate(PUBLISHERS)}
 # coordination's agent register, evaluation's follow-up draws, the working-day calendar, complaints and the
-# departments' monthly submissions
-NOT_A_CASE = ("register:", "draw:", CALENDAR_SUBJECT_PREFIX, COMPLAINT_SUBJECT_PREFIX, SUBMISSION_SUBJECT_PREFIX)
+# departments' monthly submissions, the third-party assessors' reports
+NOT_A_CASE = ("register:", "draw:", CALENDAR_SUBJECT_PREFIX, COMPLAINT_SUBJECT_PREFIX, SUBMISSION_SUBJECT_PREFIX,
+              THIRD_PARTY_SUBJECT_PREFIX)
 
 
 def sort_key(occurred_at: datetime, service: str, position: int) -> str:

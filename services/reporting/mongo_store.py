@@ -12,6 +12,8 @@ together or not at all.  Production MongoDB therefore runs as a replica set
 from __future__ import annotations
 
 from contextlib import contextmanager
+import datetime as dt
+import re
 import threading
 from typing import Any, Iterator
 
@@ -19,8 +21,10 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 
 from shared.messaging.loop import LoopThread
 from shared.settings import Settings
+from services.reporting.case_index import CASES, UNKNOWN, CaseQuery, index_row
 
 EVENTS = "events"
+CASE_INDEX = "case_index"
 _DOC_PREFIX = "doc_"  # document collections: doc_<name>, so they never meet "events"
 
 
@@ -62,6 +66,8 @@ class MongoUnit:
         for (collection, key), doc in self._docs.items():
             await self.store.docs(collection).replace_one({"_id": key}, {**doc, "_id": key}, upsert=True,
                                                           session=self.session)
+            if collection == CASES:
+                await self.store.index_case(doc, self.session)
 
 
 class MongoReadStore:
@@ -84,6 +90,19 @@ class MongoReadStore:
         await self.events.create_index([("service", ASCENDING), ("position", ASCENDING)], unique=True)
         await self.events.create_index([("subject", ASCENDING), ("sort_key", ASCENDING)])
         await self.events.create_index([("type", ASCENDING), ("sort_key", ASCENDING)])
+        index = self.db[CASE_INDEX]
+        await index.create_index([("submitted_at", DESCENDING), ("_id", DESCENDING)])
+        for field in ("departments", "service_point", "enterprise"):
+            await index.create_index(field)
+        if await index.find_one({}, {"_id": 1}) is None:  # a store written before the index existed
+            async for doc in self.docs(CASES).find({}):
+                await self.index_case(_plain(doc))
+
+    async def index_case(self, doc: dict, session: Any = None) -> None:
+        row = index_row(doc)
+        if row is not None:
+            await self.db[CASE_INDEX].replace_one({"_id": row["case_id"]}, {**row, "_id": row["case_id"]},
+                                                  upsert=True, session=session)
 
     def docs(self, collection: str):  # noqa: ANN201
         if not collection.isidentifier():
@@ -129,6 +148,23 @@ class MongoReadStore:
 
         return self.loop.run(find(), timeout=60)
 
+    def list_cases(self, query: CaseQuery) -> tuple[int, list[dict]]:
+        where = _case_filter(query)
+
+        async def page() -> tuple[int, list[dict]]:
+            index = self.db[CASE_INDEX]
+            total = await index.count_documents(where)
+            keyed = where
+            if query.after is not None:
+                at, key = query.after
+                keyed = {"$and": [where, {"$or": [{"submitted_at": {"$lt": at}}, {"submitted_at": at, "_id": {"$lt": key}}]}]}
+            cursor = index.find(keyed, {"_id": 1}).sort([("submitted_at", DESCENDING), ("_id", DESCENDING)])
+            keys = [row["_id"] async for row in cursor.skip(query.offset).limit(query.limit)]
+            docs = {d["_id"]: _plain(d) async for d in self.docs(CASES).find({"_id": {"$in": keys}})}
+            return total, [docs[k] for k in keys]
+
+        return self.loop.run(page(), timeout=60)
+
     def events_for_case(self, case_id: str, until_sort_key: str | None = None) -> list[dict]:
         query: dict[str, Any] = {"subject": case_id}
         if until_sort_key is not None:
@@ -149,7 +185,7 @@ class MongoReadStore:
     def drop(self) -> None:
         async def drop() -> None:
             for name in await self.db.list_collection_names():
-                if name == EVENTS or name.startswith(_DOC_PREFIX):
+                if name in (EVENTS, CASE_INDEX) or name.startswith(_DOC_PREFIX):
                     await self.db[name].delete_many({})
 
         with self._lock:
@@ -160,3 +196,27 @@ class MongoReadStore:
             self.loop.run(self.client.close(), timeout=15)
         finally:
             self.loop.stop()
+
+
+def _case_filter(query: CaseQuery) -> dict:
+    """The MongoDB filter of a case-list query (every condition of :class:`CaseQuery`)."""
+    if query.nothing:
+        return {"_id": {"$in": []}}
+    where: list[dict] = []
+    for field, value in (("status", query.status), ("service_point", query.service_point),
+                         ("service_point", query.scope_service_point), ("enterprise", query.scope_enterprise)):
+        if value is not None:
+            where.append({field: value})
+    where += [{"departments": d} for d in query.departments]
+    where += [{"search": {"$regex": re.escape(term)}} for term in query.terms]
+    if query.submitted_from or query.submitted_to:
+        where.append({"submitted_at": {"$ne": UNKNOWN}})
+    if query.submitted_from:
+        where.append({"submitted_at": {"$gte": query.submitted_from.isoformat()}})
+    if query.submitted_to:  # every instant of that day: its ISO text starts with the date
+        where.append({"submitted_at": {"$lt": (query.submitted_to + dt.timedelta(days=1)).isoformat()}})
+    if query.overdue is not None:
+        day = query.today.isoformat()
+        overdue = {"earliest_due": {"$ne": None, "$lt": day}, "opened_on": {"$ne": None, "$lte": day}}
+        where.append(overdue if query.overdue else {"$nor": [overdue]})
+    return {"$and": where} if where else {}

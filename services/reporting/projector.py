@@ -15,12 +15,12 @@ from typing import Iterable
 
 from shared.contracts import IntegrationEvent
 from shared.sealing import Sealer
+from services.reporting.case_index import CASES
 from services.reporting.caseview import apply, case_view
 from services.reporting.events import event_row, is_case
 from services.reporting.store import ReadStore, Unit
 
 log = logging.getLogger(__name__)
-CASES = "cases"
 
 
 class Projector:

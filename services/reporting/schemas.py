@@ -385,12 +385,105 @@ class LimitsUsedRead(BaseModel):
     note: str = Field(description="说明")
 
 
+class ThirdPartyDepartmentRead(BaseModel):
+    department: str = Field(description="部门代码")
+    department_name: str = Field(description="部门名称")
+    score: Number = Field(description="第三方评分（满分100）")
+    system_score: Number | None = Field(description="本系统评分卡同期的得分；无得分时为 null")
+    difference: Number | None = Field(description="第三方评分 − 本系统得分")
+    notes: str | None = Field(description="评估意见")
+
+
+class ThirdPartyBesideRead(BaseModel):
+    report_id: str = Field(description="报告编号")
+    assessor: str = Field(description="评估机构")
+    title: str | None
+    period_start: str = Field(description="评估期间起")
+    period_end: str = Field(description="评估期间止")
+    overall_score: Number | None = Field(description="总体评分")
+    notes: str | None = Field(description="总体意见")
+    imported_on: str = Field(description="导入日期")
+    departments: list[ThirdPartyDepartmentRead] = Field(description="各部门的第三方评分与本系统得分并列")
+
+
 class AssessmentRead(BaseModel):
     period: PeriodRead
     as_of: str = Field(description="基准日")
     formula: FormulaRead
     departments: list[ScorecardRowRead] = Field(description="各部门的评分卡")
     limits: LimitsUsedRead = Field(description="评分所用时限的来源：多少为默认值")
+    third_party: list[ThirdPartyBesideRead] = Field(
+        default_factory=list, description="评估期间与本期间重叠的第三方评估报告（导入的评分与本系统评分并列）")
+
+
+class SampleItemRead(BaseModel):
+    item_no: int
+    name: str | None
+    department: str
+    stage: int | None
+    promised_days: int | None = Field(description="承诺时限（工作日）")
+    statutory_days: int | None = Field(description="法定时限（工作日）")
+    accepted_on: str | None
+    acceptance_due: str | None = Field(description="受理时限")
+    due_date: str | None = Field(description="截止日期")
+    due_date_estimated: bool | None
+    paused_workdays: int | None = Field(description="暂停（补正、特别程序）的工作日数")
+    status: str | None
+    status_label: str | None
+    concluded_on: str | None
+    on_time: bool | None = Field(description="按时办结；未办结或撤回为 null")
+
+
+class SampleRatingRead(BaseModel):
+    rating_no: int
+    level: str
+    level_label: str
+    channel: str | None
+    rated_on: str
+    real_name: bool | None
+    follow_up: bool | None
+    defaulted: bool | None
+    bad: bool | None
+
+
+class SampleRectificationRead(BaseModel):
+    rectification_id: str
+    rating_no: int | None
+    level: str | None
+    opened_on: str | None
+    due_date: str | None
+    department: str | None
+    state: str | None
+    rectified_on: str | None
+    finished_on: str | None
+    late: bool | None
+
+
+class SampleCaseRead(BaseModel):
+    """A case as the third-party assessor sees it: no person, phone, ID number, enterprise or free text."""
+
+    case_id: str
+    service_point: str | None
+    channel: str | None
+    status: str | None
+    status_label: str | None
+    outcome: str | None
+    opened_on: str | None
+    concluded_on: str | None
+    requested_items: list[int] | None
+    departments: list[str] | None
+    items: list[SampleItemRead]
+    ratings: list[SampleRatingRead]
+    rectifications: list[SampleRectificationRead]
+
+
+class ThirdPartySampleRead(BaseModel):
+    period: PeriodRead
+    seed: int = Field(description="随机种子（同一期间与种子，样本相同）")
+    size: int = Field(description="要求的样本量")
+    candidates: int = Field(description="期间内办结或终止的案件数")
+    algorithm: str
+    cases: list[SampleCaseRead] = Field(description="抽中的案件，按案件编号排序，已匿名化")
 
 
 class MonthlyFiguresRead(BaseModel):

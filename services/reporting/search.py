@@ -31,6 +31,6 @@ def _fields(case: dict) -> list[str]:
             unit.get("name") or "", project.get("name") or "", project.get("code") or ""]
 
 
-def matches(case: dict, terms: list[str]) -> bool:
-    haystack = "\n".join(_folded(f) for f in _fields(case))
-    return all(term in haystack for term in terms)
+def searchable_text(case: dict) -> str:
+    """The case's searchable fields, folded: what ``q``'s words are looked for in (kept in the case index)."""
+    return "\n".join(_folded(f) for f in _fields(case))

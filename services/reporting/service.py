@@ -19,6 +19,7 @@ from services.reporting.monthly import monthly_report
 from services.reporting.projector import CASES, Projector
 from services.reporting.store import ReadStore
 from services.reporting.supervision import COMPLAINT_TYPES, SUBMISSION_TYPE, complaints, submissions
+from services.reporting import third_party
 
 WRITERS = PUBLISHERS  # upstream first
 CALENDAR_CHANGED = CalendarOverridden.event_type
@@ -89,6 +90,10 @@ class ReportingService:
     def complaints(self) -> list[dict]:
         """Every complaint (投诉建议), folded from evaluation's events; sealed as stored."""
         return complaints([row for t in COMPLAINT_TYPES for row in self.store.events_of_type(t)])
+
+    def third_party_reports(self) -> list[dict]:
+        """The third-party assessors' imported reports, in the order imported; sealed as stored."""
+        return third_party.reports(self.store.events_of_type(third_party.REPORT_TYPE))
 
     def submissions(self, month: str) -> dict[str, dict]:
         """The departments' submissions for the month (YYYY-MM), by department; sealed as stored."""

@@ -9,6 +9,8 @@ import sqlite3
 import threading
 from typing import Iterator
 
+from services.reporting.case_index import CASES, INDEXED, UNKNOWN, CaseQuery, index_row
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     event_id TEXT PRIMARY KEY, service TEXT NOT NULL, position INTEGER NOT NULL, case_id TEXT NOT NULL,
@@ -19,6 +21,10 @@ CREATE INDEX IF NOT EXISTS events_by_subject ON events (subject, sort_key);
 CREATE INDEX IF NOT EXISTS events_by_type ON events (type, sort_key);
 CREATE TABLE IF NOT EXISTS docs (collection TEXT NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL,
     PRIMARY KEY (collection, key));
+CREATE TABLE IF NOT EXISTS case_index (
+    case_id TEXT PRIMARY KEY, submitted_at TEXT NOT NULL, status TEXT NOT NULL, service_point TEXT, enterprise TEXT,
+    departments TEXT NOT NULL, search TEXT NOT NULL, opened_on TEXT, earliest_due TEXT);
+CREATE INDEX IF NOT EXISTS case_index_by_order ON case_index (submitted_at, case_id);
 """
 COLUMNS = ("event_id", "service", "position", "case_id", "subject", "type", "schema_version", "occurred_at",
            "sort_key", "actor", "on_behalf_of", "channel", "payload")
@@ -70,6 +76,50 @@ class SQLiteUnit:
             "INSERT INTO docs (collection, key, doc) VALUES (?, ?, ?) "
             "ON CONFLICT (collection, key) DO UPDATE SET doc = excluded.doc",
             [(c, k, _dumps(d)) for (c, k), d in self._docs.items()])
+        _index(self.db, [d for (c, _), d in self._docs.items() if c == CASES])
+
+
+
+
+def _index(db: sqlite3.Connection, docs: list[dict]) -> None:
+    """The case list's index rows of these case documents (:mod:`services.reporting.case_index`)."""
+    rows = [r for r in map(index_row, docs) if r is not None]
+    db.executemany(
+        f"INSERT OR REPLACE INTO case_index ({', '.join(INDEXED)}) VALUES ({', '.join('?' * len(INDEXED))})",
+        [tuple("," + ",".join(r["departments"]) + "," if c == "departments" else r[c] for c in INDEXED)
+         for r in rows])
+
+
+def _case_where(query: CaseQuery) -> tuple[str, list]:
+    """The WHERE clause of a case-list query (every condition of :class:`CaseQuery`), and its arguments."""
+    if query.nothing:
+        return "0", []
+    where, args = ["1"], []
+    for column, value in (("status", query.status), ("service_point", query.service_point),
+                          ("service_point", query.scope_service_point), ("enterprise", query.scope_enterprise)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            args.append(value)
+    for department in query.departments:
+        where.append("instr(departments, ?) > 0")
+        args.append(f",{department},")
+    for term in query.terms:
+        where.append("instr(search, ?) > 0")
+        args.append(term)
+    if query.submitted_from or query.submitted_to:
+        where.append(f"submitted_at != '{UNKNOWN}'")
+    if query.submitted_from:
+        where.append("substr(submitted_at, 1, 10) >= ?")
+        args.append(query.submitted_from.isoformat())
+    if query.submitted_to:
+        where.append("substr(submitted_at, 1, 10) <= ?")
+        args.append(query.submitted_to.isoformat())
+    if query.overdue is not None:
+        day = query.today.isoformat()
+        overdue = "(earliest_due IS NOT NULL AND earliest_due < ? AND opened_on IS NOT NULL AND opened_on <= ?)"
+        where.append(overdue if query.overdue else f"NOT {overdue}")
+        args += [day, day]
+    return " AND ".join(where), args
 
 
 class SQLiteReadStore:
@@ -78,8 +128,18 @@ class SQLiteReadStore:
         self._lock = threading.Lock()
         self._writer = self._connect()
         self._writer.executescript(SCHEMA)
+        self._index_older_store()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
+
+    def _index_older_store(self) -> None:
+        """A store written before the case index existed gets its rows once, from the documents."""
+        db = self._writer
+        if db.execute("SELECT 1 FROM case_index LIMIT 1").fetchone() is None:
+            with self._lock:
+                db.execute("BEGIN IMMEDIATE")
+                _index(db, [json.loads(d) for (d,) in db.execute("SELECT doc FROM docs WHERE collection = ?", (CASES,))])
+                db.execute("COMMIT")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
@@ -126,6 +186,20 @@ class SQLiteReadStore:
             args.append(value)
         return [json.loads(d) for (d,) in self._reader().execute(sql + " ORDER BY key", args)]
 
+    def list_cases(self, query: CaseQuery) -> tuple[int, list[dict]]:
+        where, args = _case_where(query)
+        db = self._reader()
+        total = db.execute(f"SELECT COUNT(*) FROM case_index WHERE {where}", args).fetchone()[0]
+        if query.after is not None:
+            where += " AND (submitted_at, case_id) < (?, ?)"
+            args = [*args, *query.after]
+        keys = [k for (k,) in db.execute(f"SELECT case_id FROM case_index WHERE {where} "
+                                         "ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?",
+                                         [*args, query.limit, query.offset])]
+        docs = {key: json.loads(doc) for key, doc in db.execute(
+            f"SELECT key, doc FROM docs WHERE collection = ? AND key IN ({', '.join('?' * len(keys))})", [CASES, *keys])}
+        return total, [docs[k] for k in keys]
+
     def events_for_case(self, case_id: str, until_sort_key: str | None = None) -> list[dict]:
         sql, args = f"{_SELECT} WHERE subject = ?", [case_id]
         if until_sort_key is not None:
@@ -148,6 +222,7 @@ class SQLiteReadStore:
         with self._lock:
             self._writer.execute("DELETE FROM events")
             self._writer.execute("DELETE FROM docs")
+            self._writer.execute("DELETE FROM case_index")
 
     def close(self) -> None:
         with self._lock:

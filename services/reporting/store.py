@@ -15,6 +15,10 @@ Data model (both adapters):
   ``(subject, sort_key)`` and ``(type, sort_key)``.
 * documents: ``(collection, key) -> dict`` (JSON-plain).  Collections used: ``cases`` (key: case id).
   MongoDB: one collection per name, ``_id`` = key.
+* the case index (:mod:`services.reporting.case_index`): one row per case document, written by the unit of
+  work that writes the document, from it; a store written before the index existed is indexed when opened.
+  SQLite: table ``case_index``, indexed on ``(submitted_at, case_id)``; MongoDB: collection ``case_index``,
+  indexed on ``(submitted_at, _id)``, ``departments``, ``service_point``, ``enterprise``.
 
 Contract of a unit of work (``with store.transaction() as unit``): everything written in it
 is committed together or not at all, and it sees its own writes.  Callers serialise units
@@ -25,6 +29,8 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from typing import Iterable, Protocol
+
+from services.reporting.case_index import CaseQuery
 
 
 class Unit(Protocol):
@@ -49,6 +55,9 @@ class ReadStore(Protocol):
 
     def find(self, collection: str, **equals: object) -> list[dict]:
         """Documents whose top-level fields equal the given values (all of them when none), by key."""
+
+    def list_cases(self, query: CaseQuery) -> tuple[int, list[dict]]:
+        """How many cases meet the query's conditions, and the documents of its page (newest first)."""
 
     def events_for_case(self, case_id: str, until_sort_key: str | None = None) -> list[dict]:
         """Rows whose ``subject`` is the case, in ``sort_key`` order, up to and including ``until_sort_key``."""

@@ -7,7 +7,6 @@ field named, and the page is shown again with the message next to the field and 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import quote
 
@@ -15,48 +14,25 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.web import formats
-from services.web.formats import failure
 from services.web.caseforms import FIELDS_OF_ACTION, Values
-from services.web.pages import (
-    NotLoggedIn, case_url, csrf_refused, logged_in, position_of, read_form, redirect, render, show_case, to_login,
-)
+from services.web.pages import case_url, page_command, position_of, show_case
 
 router = APIRouter(include_in_schema=False)
 OPENING_WAIT_SECONDS = 3.0
-@dataclass
-class Outcome:
-    response: Any
-    ok: bool
-
-
-async def send(api, method: str, path: str, body: Any) -> Outcome:  # noqa: ANN001
-    answer = await api.call(method, path, json=body)
-    return Outcome(answer, 200 <= answer.status_code < 300)
-
-
 async def case_command(request: Request, case_id: str, form_id: str, method: str, path: str,
                        build: Callable[[list[tuple[str, str]]], Any], rename: Callable[[str], str] = lambda f: f,
                        anchor: str = "", then=None) -> Response:  # noqa: ANN001
     """A command given on the case page: on success the case page after it; else the page with the errors."""
-    try:
-        session, api = logged_in(request)
-    except NotLoggedIn:
-        return redirect("/login")
-    fields = await read_form(request, session)
-    if fields is None:
-        return csrf_refused(request)
-    body = build(fields)
-    outcome = await send(api, method, path, body)
-    if outcome.ok:
+    async def done(api, answer) -> str:  # noqa: ANN001
         if then is not None:
-            await then(api, case_id, position_of(outcome.response))
-        return redirect(case_url(case_id, position_of(outcome.response), anchor))
-    if outcome.response.status_code == 401:
-        return to_login(request)
-    errors, message = failure(outcome.response)
-    errors = {rename(k): v for k, v in errors.items()}
-    return await show_case(request, session, api, case_id, form=form_id, errors=errors, values=Values.of(fields),
-                           message=message, status=outcome.response.status_code)
+            await then(api, case_id, position_of(answer))
+        return case_url(case_id, position_of(answer), anchor)
+
+    async def again(session, api, *, errors, message, values, status) -> Response:  # noqa: ANN001
+        return await show_case(request, session, api, case_id, form=form_id, errors=errors, values=Values.of(values),
+                               message=message, status=status)
+
+    return await page_command(request, method, path, build, done=done, again=again, rename=rename)
 
 
 def q(case_id: str) -> str:

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from services.web import formats
-from services.web.actions import failure
+from services.web.formats import failure
 from services.web.caseforms import Values
 from services.web.pages import (
-    NotLoggedIn, case_context, case_url, csrf_refused, logged_in, position_of, read_form, redirect, render, to_login,
+    NotLoggedIn, case_context, case_url, csrf_refused, logged_in, page_command, position_of, posted_form, read_form, redirect,
+    render, to_login,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -100,26 +101,19 @@ async def _paper(request: Request, case_id: str, template: str, status: int = 20
 
 
 async def _sign(request: Request, case_id: str, template: str, path: str, build, confirm_label: str) -> Response:  # noqa: ANN001
-    try:
-        session, api = logged_in(request)
-    except NotLoggedIn:
-        return redirect("/login")
-    fields = await read_form(request, session)
-    if fields is None:
-        return csrf_refused(request)
-    values = Values.of(fields)
-    if values.v("confirm") != "yes":
-        errors, message = {"confirm": f"请勾选“{confirm_label}”后再签署"}, "尚未确认"
-        answer = None
-    else:
-        answer = await api.post(path, json=build(fields))
-        if answer.status_code in (200, 201):
-            return redirect(case_url(case_id, position_of(answer)))
-        if answer.status_code == 401:
-            return to_login(request)
-        errors, message = failure(answer)
-    return await _paper(request, case_id, template, status=answer.status_code if answer is not None else 422,
-                        values=values, errors=errors, message=message, confirm_label=confirm_label)
+    async def again(session, api, *, errors, message, values, status) -> Response:  # noqa: ANN001
+        return await _paper(request, case_id, template, status=status, values=Values.of(values), errors=errors,
+                            message=message, confirm_label=confirm_label)
+
+    if (await request.form()).get("confirm") != "yes":  # not signed: nothing is sent
+        posted = await posted_form(request)
+        if isinstance(posted, Response):
+            return posted
+        session, api, fields = posted
+        return await again(session, api, errors={"confirm": f"请勾选“{confirm_label}”后再签署"}, message="尚未确认",
+                           values=fields, status=422)
+    return await page_command(request, "POST", path, build, done=lambda api, answer: case_url(case_id, position_of(answer)),
+                              again=again)
 
 
 DELEGATION_CONFIRM = "我已阅读本授权委托书，确认以上内容"
@@ -176,24 +170,17 @@ async def rating_page(request: Request, case_id: str) -> Response:
 
 @router.post("/cases/{case_id}/rating")
 async def rate(request: Request, case_id: str) -> Response:
-    try:
-        session, api = logged_in(request)
-    except NotLoggedIn:
-        return redirect("/login")
-    fields = await read_form(request, session)
-    if fields is None:
-        return csrf_refused(request)
-    body = formats.body_from_form(fields)
-    body.setdefault("channel", "portal")
-    answer = await api.post(f"/evaluation/cases/{quote(case_id, safe='')}/rating", json=body)
-    if answer.status_code == 201:
-        return redirect(case_url(case_id, position_of(answer), "ratings"))
-    if answer.status_code == 401:
-        return to_login(request)
-    errors, message = failure(answer)
-    return await _paper(request, case_id, "rating.html", status=answer.status_code, values=Values.of(fields),
-                        errors=errors, message=message,
-                        channel=QR_CHANNEL if body.get("channel") == QR_CHANNEL else None)
+    def build(fields: list[tuple[str, str]]) -> dict:
+        body = formats.body_from_form(fields)
+        body.setdefault("channel", "portal")
+        return body
+
+    async def again(session, api, *, errors, message, values, status) -> Response:  # noqa: ANN001
+        return await _paper(request, case_id, "rating.html", status=status, values=Values.of(values), errors=errors,
+                            message=message, channel=QR_CHANNEL if Values.of(values).v("channel") == QR_CHANNEL else None)
+
+    return await page_command(request, "POST", f"/evaluation/cases/{quote(case_id, safe='')}/rating", build,
+                              done=lambda api, answer: case_url(case_id, position_of(answer), "ratings"), again=again)
 
 
 PRINT_SECONDS = 120.0  # LibreOffice prints a form in 5–10 s; more under load

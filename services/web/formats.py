@@ -14,7 +14,8 @@ from shared.contracts.registry import payload_model
 
 ROLE_LABELS = {Role.applicant: "申请单位经办人", Role.window_agent: "区政务服务局窗口代办帮办员",
                Role.park_agent: "工业园区服务点代办帮办员", Role.department_agent: "部门代办帮办人员",
-               Role.supervisor: "领导小组办公室", Role.admin: "系统管理员", Role.system: "系统"}
+               Role.supervisor: "领导小组办公室", Role.admin: "系统管理员",
+               Role.third_party: "第三方评估机构", Role.system: "系统"}
 SERVICE_LABELS = {"intake": "申请受理", "coordination": "协调办理", "evaluation": "评价"}
 SERVICE_POINT_LABELS = {"district": "区政务服务局帮您办窗口", "park": "工业园区管委会帮您办服务点"}
 SEX_LABELS = {"male": "男", "female": "女"}

@@ -17,7 +17,8 @@ from python_multipart.multipart import parse_options_header
 
 from shared.body_limit import body_limit
 from services.web import formats, session as sessions
-from services.web.actions import case_command, failure
+from services.web.actions import case_command
+from services.web.formats import failure
 from services.web.pages import NotLoggedIn, case_url, csrf_refused, logged_in, position_of, redirect, show_case, to_login
 
 router = APIRouter(include_in_schema=False)

@@ -10,9 +10,10 @@ its field and every value as typed.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from pathlib import Path
 import re
-from typing import Any
+from typing import Any, Awaitable, Callable
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
@@ -93,6 +94,31 @@ async def posted_form(request: Request) -> tuple[sessions.Session, Api, list[tup
         return redirect("/login")
     fields = await read_form(request, session)
     return csrf_refused(request) if fields is None else (session, api, fields)
+
+
+async def page_command(request: Request, method: str, path: str, build: Callable[[list[tuple[str, str]]], Any], *,
+                       done: Callable[..., Any], again: Callable[..., Awaitable[Response]],
+                       rename: Callable[[str], str] = lambda f: f) -> Response:
+    """A form posted to a page, given to the API as one command.
+
+    The login and CSRF checks, ``build(fields)`` → the request body, then: on success the page
+    ``done(api, answer)`` names (a URL, usually with ``?after=`` the command's position, or the page itself
+    when what it shows must not be in a URL; or an awaitable of either); on 401 the login page; otherwise ``again(session, api, errors=…, message=…, values=…, status=…)``
+    shows the form again with each error (its field renamed by ``rename``) and everything as typed."""
+    posted = await posted_form(request)
+    if isinstance(posted, Response):
+        return posted
+    session, api, fields = posted
+    answer = await api.call(method, path, json=build(fields))
+    if answer.status_code == 401:
+        return to_login(request)
+    if 200 <= answer.status_code < 300:
+        then = done(api, answer)
+        then = await then if inspect.isawaitable(then) else then
+        return then if isinstance(then, Response) else redirect(then)
+    errors, message = formats.failure(answer)
+    return await again(session, api, errors={rename(k): v for k, v in errors.items()}, message=message,
+                       values=fields, status=answer.status_code)
 
 
 def csrf_refused(request: Request) -> HTMLResponse:

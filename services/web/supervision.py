@@ -9,7 +9,6 @@ answers is what the figure's own code counted, so its length is the number.
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -17,11 +16,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from shared.clock import today
+from shared.reference import load_catalog
 from shared.contracts.evaluation import RATING_CHANNEL_LABELS
 from services.web import formats
 from services.web.charts import Bar, bars
 from services.web.pages import (
-    HOMES, NotLoggedIn, after_of, logged_in, page_response, position_of, posted_form, redirect, render, to_login,
+    HOMES, NotLoggedIn, after_of, logged_in, page_command, page_response, position_of, redirect, render, to_login,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +41,7 @@ LOAD_COLUMNS = (("open_cases", "在办案件"), ("open_items", "在办事项"), 
                 ("past_due_items", "已超期"), ("concluded_items", "期间办结"), ("concluded_on_time", "按时办结"),
                 ("concluded_late", "超期办结"))
 INDICATOR_LABELS = {"on_time": "按时办结率", "overdue": "超期控制率", "satisfaction": "好评率", "rectification": "差评整改率",
-                    "follow_up": "实名差评回访率"}
+                    "follow_up": "实名差评回访率", "complaints": "投诉建议按期答复率"}
 FIGURE_LABELS = {
     "ratings": "首次评价", "good": "好评", "bad": "差评", "follow_up_ratings": "追评", "defaulted_ratings": "系统默认评价",
     "rectifications": "差评整改", "invalid_bad_ratings": "无效差评", "rectification_due": "应整改的差评", "rectified": "已整改的差评",
@@ -89,6 +89,9 @@ async def names(api) -> dict:  # noqa: ANN001
     catalog = await api.get("/coordination/catalog")
     rows = catalog.json() if catalog.status_code == 200 else []
     return {"departments": {c["department"]["code"]: c["department"]["name"] for c in rows},
+            # every department, those without a catalog item among them (区政务服务局, 工业园区管委会, 区贸易促进会):
+            # the reference data every process ships with
+            "all_departments": {d.code: d.name for d in load_catalog().departments},
             "items": {str(c["item_no"]): c["name"] for c in rows},
             "item_departments": {str(c["item_no"]): c["department"]["name"] for c in rows}}
 
@@ -183,13 +186,31 @@ async def dashboard(request: Request, session, api) -> Response:  # noqa: ANN001
                              "handled": figure_link(f"assessment.{d['department']}.handled_items", figure_filters)}}
                   for d in departments]
     scored = [d for d in score_rows if d["score"] is not None]
+    complaints = await complaint_summary(api, a, score_rows, filters.get("department"))
     score_svg = bars("部门考核得分", "各部门“放管服”考核得分（满分100）", [Bar(d["department_name"], d["score"]) for d in scored],
                      maximum=100, colour=4)
     return render(request, "dashboard.html", session=session, **context, s=s, groups=groups, month_rows=month_rows,
                   monthly=monthly, rates=rates, rate_svg=rate_svg, load_rows=load_rows, load_totals=load_totals,
                   load_svg=load_svg, overdue_list=overdue_list, near_list=near_list, score=a, score_rows=score_rows,
                   score_svg=score_svg, indicator_labels=INDICATOR_LABELS, load_columns=LOAD_COLUMNS, link=link,
-                  figure_filters=figure_filters, workloads=w)
+                  figure_filters=figure_filters, workloads=w, complaints=complaints)
+
+
+async def complaint_summary(api, score: dict, score_rows: list[dict], department: str | None) -> dict:  # noqa: ANN001
+    """The complaints on the dashboard: those received in the scorecard's period (``GET /supervision/complaints``),
+    how many are answered, open and overdue; the 按期答复率 and each department's counts are the scorecard's."""
+    answer = await api.get("/supervision/complaints", params={"department": department} if department else None)
+    start, end = score["period"]["start"], score["period"]["end"]
+    found = [c for c in (answer.json()["complaints"] if answer.status_code == 200 else [])
+             if (start is None or c["received_on"] >= start) and (end is None or c["received_on"] <= end)]
+    numerator = sum(d["indicators"]["complaints"]["numerator"] for d in score_rows)
+    denominator = sum(d["indicators"]["complaints"]["denominator"] for d in score_rows)
+    rate = {"value": round(numerator / denominator, 4) if denominator else None, "numerator": numerator,
+            "denominator": denominator}
+    return {"received": len(found), "answered": sum(c["status"] == "replied" for c in found),
+            "open": sum(c["status"] == "open" for c in found), "overdue": sum(bool(c["overdue"]) for c in found),
+            "open_overdue": sum(c["status"] == "open" and bool(c["overdue"]) for c in found),
+            "rate": rate, "shown": pct(rate), "rows": [d for d in score_rows if d["complaints"]]}
 
 
 @router.get("/figures")
@@ -332,27 +353,25 @@ async def rectification_page(request: Request, rect_id: str, after: str | None =
 
 @router.post("/rectifications/{rect_id}/actions")
 async def rectification_action(request: Request, rect_id: str) -> Response:
-    found = await posted_form(request)
-    if isinstance(found, Response):
-        return found
-    session, api, fields = found
-    form = dict(fields)
-    body: dict[str, Any] = {"action": form.get("action", "")}
-    if form.get("note", "").strip():
-        body["note"] = form["note"].strip()
-    if form.get("items", "").strip():
-        body["items"] = [int(x) if x.strip().isdigit() else x.strip()
-                         for x in form["items"].replace("，", ",").replace("、", ",").split(",") if x.strip()]
-    if form.get("reached") in ("true", "false"):
-        body["reached"] = form["reached"] == "true"
-    answer = await api.post(f"/evaluation/rectifications/{quote(rect_id, safe='')}/actions", json=body)
-    if answer.status_code == 401:
-        return to_login(request)
-    if 200 <= answer.status_code < 300:
-        return redirect(f"/rectifications/{quote(rect_id)}?" + urlencode({"after": position_of(answer) or ""}))
-    errors, text = formats.failure(answer)
-    return await show_rectification(request, session, api, rect_id, errors=errors, message=text,
-                                    status=answer.status_code, values=form)
+    def build(fields: list[tuple[str, str]]) -> dict:
+        form = dict(fields)
+        body: dict[str, Any] = {"action": form.get("action", "")}
+        if form.get("note", "").strip():
+            body["note"] = form["note"].strip()
+        if form.get("items", "").strip():
+            body["items"] = [int(x) if x.strip().isdigit() else x.strip()
+                             for x in form["items"].replace("，", ",").replace("、", ",").split(",") if x.strip()]
+        if form.get("reached") in ("true", "false"):
+            body["reached"] = form["reached"] == "true"
+        return body
+
+    async def again(session, api, *, errors, message, values, status) -> Response:  # noqa: ANN001
+        return await show_rectification(request, session, api, rect_id, errors=errors, message=message, status=status,
+                                        values=dict(values))
+
+    return await page_command(request, "POST", f"/evaluation/rectifications/{quote(rect_id, safe='')}/actions", build,
+                              done=lambda api, answer: f"/rectifications/{quote(rect_id)}?" + urlencode(
+                                  {"after": position_of(answer) or ""}), again=again)
 
 
 # -- the monthly report ------------------------------------------------------------------------
@@ -480,35 +499,17 @@ async def calendar_save(request: Request, year: int) -> Response:
     found, refused = admin(request)
     if refused:
         return refused
-    posted = await posted_form(request)
-    if isinstance(posted, Response):
-        return posted
-    session, api, fields = posted
-    form = dict(fields)
-    overrides = {**dict.fromkeys(dates_of(form.get("holidays", "")), "holiday"),
-                 **dict.fromkeys(dates_of(form.get("workdays", "")), "workday")}
-    body = {"overrides": overrides, "announced": form.get("announced") == "true", "reason": form.get("reason", "").strip()}
-    answer = await api.put(f"/coordination/calendar/overrides/{year}", json=body)
-    if answer.status_code == 401:
-        return to_login(request)
-    if answer.status_code == 200:
-        return redirect(f"/admin/calendar/{year}?" + urlencode({"after": position_of(answer) or ""}))
-    errors, text = formats.failure(answer)
-    errors = {("holidays" if k.startswith("overrides") else k): v for k, v in errors.items()}
-    return await show_calendar(request, session, api, year, errors=errors, message=text, values=form,
-                               status=answer.status_code)
 
+    def build(fields: list[tuple[str, str]]) -> dict:
+        form = dict(fields)
+        overrides = {**dict.fromkeys(dates_of(form.get("holidays", "")), "holiday"),
+                     **dict.fromkeys(dates_of(form.get("workdays", "")), "workday")}
+        return {"overrides": overrides, "announced": form.get("announced") == "true", "reason": form.get("reason", "").strip()}
 
-@router.get("/admin/register")
-async def register_page(request: Request) -> Response:
-    found, refused = admin(request)
-    if refused:
-        return refused
-    session, api = found
-    answer, known = await asyncio.gather(api.get("/coordination/agent-register"), names(api))
-    if refused := unreadable(request, session, answer, "无法查看人员登记", "无法查看"):
-        return refused
-    register = answer.json()
-    rows = sorted((int(no), people) for no, people in register["assignees"].items())
-    rows += [(int(no), []) for no in known["items"] if int(no) not in dict(rows)]
-    return render(request, "register.html", session=session, register=register, names=known, rows=sorted(rows))
+    async def again(session, api, *, errors, message, values, status) -> Response:  # noqa: ANN001
+        return await show_calendar(request, session, api, year, errors=errors, message=message, values=dict(values),
+                                   status=status)
+
+    return await page_command(request, "PUT", f"/coordination/calendar/overrides/{year}", build,
+                              done=lambda api, answer: f"/admin/calendar/{year}?" + urlencode({"after": position_of(answer) or ""}),
+                              again=again, rename=lambda k: "holidays" if k.startswith("overrides") else k)

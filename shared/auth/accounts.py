@@ -9,6 +9,7 @@ accounts live in memory only and cannot be changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -78,7 +79,7 @@ class AccountDirectory:
         """The account, when the password is its own and it is not disabled."""
         account = self.get(username)
         if account is None:
-            verify_password(password, _DUMMY_HASH)  # same time whether or not the user exists
+            verify_password(password, _dummy_hash())  # same time whether or not the user exists
             return None
         return account if verify_password(password, account.password_hash) and not account.disabled else None
 
@@ -114,11 +115,20 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-_DUMMY_HASH = hash_password("not-a-password")
+# bcrypt is slow by design (a quarter of a second a hash): each of these is made once a process, when first
+# needed, not at import (every service process and every test app would pay for it at start).
+@cache
+def _dummy_hash() -> str:
+    return hash_password("not-a-password")
+
+
+@cache
+def _demo_hash() -> str:
+    return hash_password(DEMO_PASSWORD)
 
 
 def demo_accounts() -> list[Account]:
-    h = hash_password(DEMO_PASSWORD)
+    h = _demo_hash()
     catalog = load_catalog()
     accounts = [
         Account(u, h, Role.applicant, f"{e.name}经办人", enterprise=e, demo=True) for u, e in DEMO_ENTERPRISES.items()
@@ -129,6 +139,7 @@ def demo_accounts() -> list[Account]:
         Account("cpit_agent", h, Role.park_agent, "区贸易促进会帮您办代办员", department="cpit", service_point="park", demo=True),
         Account("supervisor", h, Role.supervisor, "领导小组办公室督查员", department="zwfw", demo=True),
         Account("admin", h, Role.admin, "系统管理员", demo=True),
+        Account("third_party", h, Role.third_party, "第三方评估机构评估员", demo=True),
     ]
     park = catalog.service_point("park").departments  # they serve as park agents above, not as departments
     for dept in catalog.departments:

@@ -82,3 +82,10 @@ def require_roles(*roles: Role) -> Callable[..., Principal]:
         return principal
 
     return dependency
+
+
+async def signed_in(principal: Principal = Depends(current_principal)) -> Principal:
+    """Any signed-in account but the third-party assessor's: it reads only the routes that name its role."""
+    if principal.role == Role.third_party:
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail="当前角色无权执行此操作")
+    return principal

@@ -30,6 +30,7 @@ class Role(StrEnum):
     department_agent = "department_agent"
     supervisor = "supervisor"
     admin = "admin"
+    third_party = "third_party"  # 第三方评估机构 (seed 三(八)): the figures and an anonymised sample, read only
     system = "system"
 
 

@@ -7,6 +7,8 @@
 * A department's monthly submission (工作进展情况, 经验做法, 典型案例) is due by the 15th of the next month; its
   envelope ``case_id`` is ``submission:<department>:<YYYY-MM>``; a later submission for the same month replaces the
   earlier one (``version``), both stay recorded.
+* A third-party assessor's scored report (seed 三(八) 委托第三方独立开展代办帮办工作评估评价) is imported once per
+  report; its envelope ``case_id`` is ``third-party-report:<report_id>``.
 * Dates are ISO ``YYYY-MM-DD`` strings; department fields are department codes.
 """
 
@@ -15,13 +17,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Callable, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.registry import EventPayload, contract
 from shared.types import FreeTextStr, PersonalStr
 
 COMPLAINT_SUBJECT_PREFIX = "complaint:"
 SUBMISSION_SUBJECT_PREFIX = "submission:"
+THIRD_PARTY_SUBJECT_PREFIX = "third-party-report:"
 ComplaintChannel = Literal["hotline_12345", "opinion_box", "email", "portal"]
 COMPLAINT_CHANNEL_LABELS: dict[str, str] = {
     "hotline_12345": "12345政务服务便民热线", "opinion_box": "意见箱", "email": "电子邮箱", "portal": "网上（政务服务网）",
@@ -69,6 +72,10 @@ def complaint_subject(complaint_id: str) -> str:
 
 def submission_subject(department: str, month: str) -> str:
     return f"{SUBMISSION_SUBJECT_PREFIX}{department}:{month}"
+
+
+def third_party_subject(report_id: str) -> str:
+    return f"{THIRD_PARTY_SUBJECT_PREFIX}{report_id}"
 
 
 @contract("evaluation.ComplaintReceived", description="收到投诉建议（12345、意见箱、电子邮箱或网上），已转办至责任部门，含答复期限（工作日）")
@@ -136,3 +143,23 @@ class MonthlySubmissionReminded(_SubmissionChased):
           description="逾期未报送：报送期限（次月15日）已过仍未报送月度工作情况的部门，每部门每月标记一次")
 class MonthlySubmissionOverdue(_SubmissionChased):
     detected_on: str = Field(description="发现逾期的日期")
+class ThirdPartyScore(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_serialization_defaults_required=True)
+
+    department: str = Field(description="部门代码")
+    score: float = Field(ge=0, le=100, description="第三方评分（满分100）")
+    notes: FreeTextStr | None = Field(default=None, description="评估意见")
+
+
+@contract("evaluation.ThirdPartyReportImported",
+          description="第三方评估机构的评估报告导入：评估期间、各部门评分与意见（每份报告一次；与系统自身的考核评分并列展示）")
+class ThirdPartyReportImported(EventPayload):
+    report_id: str = Field(description="报告编号")
+    assessor: str = Field(description="评估机构名称")
+    title: str | None = Field(default=None, description="报告名称")
+    period_start: str = Field(description="评估期间起")
+    period_end: str = Field(description="评估期间止")
+    overall_score: float | None = Field(default=None, description="总体评分（满分100）")
+    scores: list[ThirdPartyScore] = Field(description="各部门评分")
+    notes: FreeTextStr | None = Field(default=None, description="总体意见")
+    imported_on: str = Field(description="导入日期")

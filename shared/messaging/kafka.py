@@ -11,6 +11,7 @@
 * :meth:`KafkaBus.publish` is synchronous (the relay threads call it) and
   returns only once every event is acknowledged.
 * Consumers: :mod:`shared.messaging.kafka_consumer`, one group per consuming service.
+* Every client authenticates as :mod:`shared.messaging.kafka_security` says (SASL/SCRAM, TLS).
 * Personal data and free text are sealed in every message (``shared.sealing``): the broker's log
   segments hold tokens; consumers open them as they read.
 """
@@ -28,6 +29,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 from shared.contracts import IntegrationEvent
 from shared.messaging.bus import Handler
 from shared.messaging.kafka_consumer import ConsumerWorker
+from shared.messaging.kafka_security import client_security
 from shared.messaging.loop import LoopThread
 from shared.sealing import Sealer, sealer_for
 from shared.settings import Settings
@@ -40,6 +42,8 @@ class KafkaBus:
         self.settings = settings
         self.sealer: Sealer = sealer_for(settings.resolved_cipher_key)
         self.bootstrap = settings.kafka_bootstrap
+        # every client's security_protocol, SASL credentials and TLS context (checked here, before any connects)
+        self.security = client_security(settings)
         self.loop = LoopThread("kafka")
         self._producer: AIOKafkaProducer | None = None
         self._probe: AIOKafkaConsumer | None = None
@@ -72,7 +76,7 @@ class KafkaBus:
     async def _ensure_producer(self, service: str) -> AIOKafkaProducer:
         if self._producer is None:
             await self.ensure_topics([self.topic(service)])
-            producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all",
+            producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, **self.security, acks="all",
                                         enable_idempotence=self.settings.kafka_idempotence,
                                         max_batch_size=self.settings.kafka_max_batch_bytes,
                                         request_timeout_ms=15000)
@@ -89,7 +93,7 @@ class KafkaBus:
                 log.debug("closing a broken producer", exc_info=True)
 
     async def ensure_topics(self, topics: list[str]) -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, **self.security)
         await admin.start()
         try:
             existing = set(await admin.list_topics())
@@ -110,7 +114,8 @@ class KafkaBus:
     async def _end_offset(self, topic: str) -> int:
         try:
             if self._probe is None:
-                self._probe = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, request_timeout_ms=10000)
+                self._probe = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, **self.security,
+                                               request_timeout_ms=10000)
                 await self._probe.start()
             await self.ensure_topics([topic])
             tp = TopicPartition(topic, 0)

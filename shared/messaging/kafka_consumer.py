@@ -60,7 +60,7 @@ class ConsumerWorker:
     async def _consume(self) -> None:
         await self.bus.ensure_topics(list(self.handlers))
         self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bus.bootstrap, group_id=self.group, enable_auto_commit=False,
+            bootstrap_servers=self.bus.bootstrap, **self.bus.security, group_id=self.group, enable_auto_commit=False,
             auto_offset_reset="earliest", request_timeout_ms=15000,
             fetch_max_wait_ms=50,  # views follow commands: do not let the broker hold an empty fetch long
             session_timeout_ms=self.bus.settings.kafka_session_timeout_ms,

@@ -105,9 +105,10 @@ class OutboxRelay:
         if link:
             self.positions.set_head(self.name, position, link)
 
-    def drain(self) -> int:
+    def drain(self, stop: threading.Event | None = None) -> int:
+        """Publish batch after batch until nothing is left (or ``stop`` is set: the current batch finishes)."""
         total = 0
-        while count := self.run_once():
+        while not (stop and stop.is_set()) and (count := self.run_once()):
             total += count
         return total
 
@@ -117,7 +118,7 @@ class OutboxRelay:
             self.wakeup.wait(poll_seconds)
             self.wakeup.clear()
             try:
-                self.drain()
+                self.drain(stop)
             except Exception:  # a consumer failed: keep the position, retry on the next round
                 log.exception("%s: delivery failed, will retry", self.name)
                 stop.wait(min(poll_seconds * 5, 2.0))

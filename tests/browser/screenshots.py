@@ -83,15 +83,23 @@ def office_shots(browser, open_page_for, shot) -> None:  # noqa: ANN001
                         relay_poll_seconds=0.05, default_rating_after_days=7)
     with Server(create_app(settings, clock), _free_port()) as server:
         api = flow.generated_month(server, clock)
+        flow.some_complaints(api)
 
         def open_page(width: int = 1280, height: int = 900):  # noqa: ANN202
             return open_page_for(server.url, width, height)
 
         flow.dashboard(open_page, api, shot)
+        page = open_page()
+        login(page, "supervisor")
+        page.goto("/")  # this month: the complaints just filed
+        page.locator("#complaints").screenshot(path=str(OUT / "supervisor-dashboard-complaints.png"))
         flow.case_before_and_after_completion(open_page, api, shot)
         flow.rectification_to_closure(open_page, api, shot)
         flow.monthly_report(open_page, api, shot)
         flow.calendar_change(open_page, api, shot)
+        flow.follow_up_draw(open_page, api, shot)
+        flow.monthly_submission(open_page, api, shot)
+        flow.office_reference_pages(open_page, api, shot)
 
 
 if __name__ == "__main__":

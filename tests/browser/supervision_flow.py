@@ -38,6 +38,18 @@ def generated_month(server, clock) -> ApiClient:  # noqa: ANN001
     return api
 
 
+def some_complaints(api: ApiClient) -> None:
+    """Three 12345 tickets for the dashboard's complaints (the generated month has none): one answered."""
+    filed = [api.post("/supervision/complaints", "window_agent", json={"channel": channel, "content": text, "department": dept})
+             for channel, text, dept in (("hotline_12345", "用地预审材料要求前后不一致", "zrzy"),
+                                         ("opinion_box", "希望增加午间窗口", "zwfw"), ("email", "立项审批进度查询不便", "fgw"))]
+    assert all(r.status_code == 201 for r in filed), [r.text for r in filed]
+    r = api.post(f"/supervision/complaints/{filed[0].json()['complaint_id']}/reply", "dept_zrzy",
+                 json={"reply": "已统一材料清单并电话告知"})
+    assert r.status_code == 200, r.text
+    api.settle()
+
+
 def shown(rate: dict) -> str:
     return "不适用" if rate["value"] is None else f"{rate['value'] * 100:.1f}%"
 
@@ -194,5 +206,103 @@ def calendar_change(open_page, api: ApiClient, shot: Shot = no_shot) -> None:  #
     page.goto("/admin/calendar/2031")
     assert page.locator("#estimated").is_visible()
     checked(page, shot, "admin-calendar-estimated")
-    page.goto("/admin/register")
-    checked(page, shot, "admin-register")
+
+
+def follow_up_draw(open_page, api: ApiClient, shot: Shot = no_shot) -> str:  # noqa: ANN001
+    """The supervisor draws the month's follow-up sample on the page, records a visit, and the draw checks."""
+    page = open_page()
+    login(page, "supervisor")
+    page.get_by_role("link", name="回访抽查").click()
+    page.get_by_label("办结（终止）日期起").fill(f"{MONTH}-01")
+    page.get_by_label("办结（终止）日期止（含）").fill(f"{MONTH}-30")
+    page.get_by_label("抽取比例（%）").fill("20")
+    page.get_by_role("button", name="抽取").click()
+    page.wait_for_url("**/followups/*?after=**")
+    draw_id = page.url.split("/followups/")[1].split("?")[0]
+    draw = api.get(f"/evaluation/follow-ups/draws/{draw_id}", "supervisor").json()
+    assert draw["ratio"] == 0.2 and len(draw["sample"]) >= 1 and draw["reproducible"]
+    assert page.locator("[data-reproducible=true]").is_visible()
+    assert page.locator("section.sample").count() == len(draw["sample"])
+    first = draw["sample"][0]
+    card = page.locator(f"#case-{first}")
+    card.get_by_label("回访结果").select_option("reached")
+    card.get_by_label("回访了解的满意度（已回访时填）").select_option("satisfied")
+    card.get_by_label("回访情况").fill("电话回访企业经办人，对代办服务表示满意")
+    card.get_by_role("button", name="记录回访").click()
+    page.wait_for_url("**after=**")
+    assert "已回访" in page.locator(f"#case-{first} h3").inner_text()
+    assert page.locator("[data-visited]").inner_text() == f"1 / {len(draw['sample'])}"
+    visits = api.get(f"/evaluation/follow-ups/draws/{draw_id}", "supervisor").json()["visits"]
+    assert [(v["case_id"], v["outcome"], v["level"]) for v in visits] == [(first, "reached", "satisfied")]
+    checked(page, shot, "supervisor-followup-draw")
+    page.goto("/followups")
+    assert page.locator("tr.draw-row").count() >= 1
+    checked(page, shot, "supervisor-followups")
+    return draw_id
+
+
+def monthly_submission(open_page, api: ApiClient, shot: Shot = no_shot) -> None:  # noqa: ANN001
+    """A department's agent submits its month on the page (on a phone); the supervisor sees it, and who is late."""
+    agent = open_page(width=390, height=844)
+    login(agent, "dept_zrzy")
+    agent.get_by_role("link", name="月度报送").click()
+    agent.goto(f"/submissions/{MONTH}")
+    agent.get_by_label("工作进展情况").fill("本月受理用地预审 6 件，办结 5 件，均按时办结。")
+    agent.get_by_label("经验做法").fill("提前介入、容缺受理，一次性告知所需材料。")
+    agent.get_by_label("典型案例").fill("某光伏项目用地预审 3 个工作日办结。")
+    agent.get_by_role("button", name="报送").click()
+    agent.wait_for_url("**after=**")
+    assert "已报送" in agent.locator("[role=status]").inner_text()
+    checked(agent, shot, "department-monthly-submission", phone=True)
+    office = open_page()
+    login(office, "supervisor")
+    office.goto(f"/reports/{MONTH}")
+    office.get_by_role("link", name="各部门月度报送（谁已报、谁逾期）").click()
+    row = office.locator('tr.dept-row[data-department="zrzy"]')
+    assert row.locator("td").nth(1).inner_text() != "—"
+    assert "某光伏项目" in office.locator("#sub-zrzy").inner_text()
+    found = api.get(f"/reporting/monthly-submissions/{MONTH}", "supervisor").json()
+    assert office.locator("tr.dept-row").count() == len(found["departments"])
+    assert office.locator("tr.dept-row.row-over").count() == found["late"]
+    checked(office, shot, "supervisor-monthly-submissions")
+
+
+def office_reference_pages(open_page, api: ApiClient, shot: Shot = no_shot) -> None:  # noqa: ANN001
+    """The annual assessment (printable), the admin's accounts, the catalog and the register change form."""
+    page = open_page()
+    login(page, "supervisor")
+    page.goto("/annual/2026")
+    view = api.get("/reporting/annual-assessment/2026", "supervisor").json()
+    assert page.locator("tr.agent-row").count() == len(view["agents"])
+    checked(page, shot, "supervisor-annual-assessment")
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible() and page.locator("table.annual-score").is_visible()
+    page.emulate_media(media="screen")
+    admin = open_page()
+    login(admin, "admin")
+    admin.get_by_role("link", name="账号管理").click()
+    admin.get_by_label("用户名").fill("wang.li")
+    admin.get_by_label("姓名").fill("王丽")
+    admin.get_by_label("角色").select_option("department_agent")
+    admin.get_by_label("部门（部门代办帮办人员必填）").select_option("zrzy")
+    admin.get_by_role("button", name="新建账号").click()
+    assert admin.locator("[data-password]").inner_text()
+    admin.get_by_role("button", name="停用账号 wang.li").click()
+    admin.wait_for_url("**#acct-wang.li")
+    assert "已停用" in admin.locator("#acct-wang\\.li").inner_text()
+    checked(admin, shot, "admin-accounts")
+    admin.get_by_role("link", name="事项目录").click()
+    assert admin.locator("tr.catalog-row").count() == len(api.get("/coordination/catalog", "admin").json())
+    checked(admin, shot, "admin-catalog")
+    admin.get_by_role("link", name="人员登记报备").click()
+    admin.get_by_label("部门").select_option("zjj")
+    admin.get_by_label("涉及的事项编号（用逗号分隔，如 7、8）").fill("10")
+    admin.get_by_label("被替换的人员姓名（新增人员不填）").fill("白芳")
+    admin.get_by_label("新人员姓名").fill("刘洋")
+    admin.get_by_label("新人员联系电话").fill("13900001111")
+    admin.get_by_label("生效日期").fill(api.runtime.clock.now().date().isoformat())
+    admin.get_by_label("调整原因").fill("白芳调岗（测试）")
+    admin.get_by_role("button", name="报备调整").click()
+    admin.wait_for_url("**/admin/register?after=**")
+    assert "刘洋" in admin.locator("tr.change-row").last.inner_text()
+    checked(admin, shot, "admin-register")

@@ -1,7 +1,9 @@
 """The supervisory office's and the admin's pages in a real browser over a generated month: the dashboard's
 figures equal the API's, a chart per figure group, a figure's cases, the case before and after completion
 (``as_of``) and the comparison of two moments, a 差评 through review to closure, the monthly report and its
-xlsx downloaded, a calendar change on the admin page reaching a deadline; axe-core on every page."""
+xlsx downloaded, a calendar change on the admin page reaching a deadline, a follow-up draw and a visit recorded, a department's
+monthly submission then seen by the office, the annual assessment, accounts, catalog and register pages; axe-core
+on every page."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from shared.clock import CHINA, ManualClock
 from shared.settings import Settings
 from tests.browser.conftest import Server, _free_port
 from tests.browser.supervision_flow import (
-    calendar_change, case_before_and_after_completion, dashboard, generated_month, monthly_report,
-    rectification_to_closure,
+    calendar_change, case_before_and_after_completion, dashboard, follow_up_draw, generated_month, monthly_report,
+    monthly_submission, office_reference_pages, rectification_to_closure,
 )
 
 
@@ -57,3 +59,15 @@ def test_the_monthly_report_and_its_workbook_from_the_page(open_page, month):
 
 def test_a_calendar_change_on_the_admin_page_reaches_a_deadline(open_page, month):
     calendar_change(open_page, month)
+
+
+def test_a_follow_up_draw_and_a_visit_recorded(open_page, month):
+    follow_up_draw(open_page, month)
+
+
+def test_a_departments_monthly_submission_then_seen_by_the_office(open_page, month):
+    monthly_submission(open_page, month)
+
+
+def test_the_annual_assessment_accounts_catalog_and_register_pages(open_page, month):
+    office_reference_pages(open_page, month)

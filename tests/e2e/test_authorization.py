@@ -44,7 +44,10 @@ CATALOG = load_catalog()
 DEPT_ON = sorted({f"dept_{i.department}" for i in CATALOG.items if i.item_no in CASE_ITEMS})
 DEPT_OFF = sorted(f"dept_{d.code}" for d in CATALOG.departments if d.code not in CATALOG.service_point("park").departments and f"dept_{d.code}" not in DEPT_ON)
 GROUPS = {"dept_on": DEPT_ON, "dept_off": DEPT_OFF}
-SIGNED_IN_GROUPS = ("applicant", "applicant2", "window_agent", "park_agent", "supervisor", "admin", "dept_on", "dept_off")
+# third_party: the third-party assessor (seed 三(八)), read only: the figures, an anonymised sample, its own reports
+SIGNED_IN_GROUPS = ("applicant", "applicant2", "window_agent", "park_agent", "supervisor", "admin", "dept_on", "dept_off",
+                    "third_party")
+SERVICE_GROUPS = tuple(g for g in SIGNED_IN_GROUPS if g != "third_party")  # every account but the assessor
 
 
 @dataclass(frozen=True)
@@ -67,11 +70,13 @@ def only(*allow: str, hidden: tuple[str, ...] = (), note: str = "") -> Rule:
 
 
 PUBLIC = Rule(public=True)
-EVERYONE = only(*SIGNED_IN_GROUPS)
+EVERYONE = only(*SERVICE_GROUPS)
+EVERY_ACCOUNT = only(*SIGNED_IN_GROUPS)
 AGENTS_AND_UP = only("window_agent", "park_agent", "supervisor", "admin", "dept_on", "dept_off")
 SERVICE_POINTS = only("window_agent", "park_agent")
 ADMIN = only("admin")
 SUPERVISION = only("supervisor", "admin")
+FIGURES_AND_ASSESSOR = only("window_agent", "park_agent", "supervisor", "admin", "dept_on", "dept_off", "third_party")
 CASE_READERS = only("applicant", "park_agent", "supervisor", "admin", "dept_on",
                     hidden=("applicant2", "window_agent", "dept_off"))
 
@@ -85,8 +90,8 @@ POLICY: dict[str, Rule] = {
     "GET /redoc": PUBLIC,
     "POST /auth/token": PUBLIC,
     # -- own account; accounts (admin) -------------------------------------------------------------------------
-    "GET /auth/me": EVERYONE,
-    "POST /auth/password": EVERYONE,
+    "GET /auth/me": EVERY_ACCOUNT,
+    "POST /auth/password": EVERY_ACCOUNT,
     "GET /auth/accounts": ADMIN,
     "POST /auth/accounts": ADMIN,
     "GET /auth/accounts/{username}": ADMIN,
@@ -161,10 +166,11 @@ POLICY: dict[str, Rule] = {
     "GET /evaluation/follow-ups/draws/{draw_id}": SUPERVISION,
     "POST /evaluation/follow-ups/{draw_id}/visits": only("supervisor"),
     "GET /evaluation/ratings/export": SUPERVISION,
+    "GET /evaluation/upward/export": SUPERVISION,
     # -- the supervision loop (served by evaluation): complaints, the departments' monthly submissions ------------
     "POST /supervision/complaints": only("applicant", "applicant2", "window_agent", "park_agent", "supervisor",
                                          note="agents key in 12345 tickets, opinion-box notes, e-mails; applicants online"),
-    "GET /supervision/complaints": only(*SIGNED_IN_GROUPS, note="each sees its own: test_complaints.py"),
+    "GET /supervision/complaints": only(*SERVICE_GROUPS, note="each sees its own: test_complaints.py"),
     "GET /supervision/complaints/{complaint_id}": only("applicant", "park_agent", "supervisor", "admin",
                                                        hidden=("applicant2", "window_agent", "dept_on", "dept_off"),
                                                        note="filed online by applicant about its park case: routed to gyyq"),
@@ -182,11 +188,15 @@ POLICY: dict[str, Rule] = {
     "GET /reporting/forms/{form}": EVERYONE,
     "GET /reporting/reference-history": AGENTS_AND_UP,
     "GET /reporting/workloads": AGENTS_AND_UP,
-    "GET /reporting/satisfaction": AGENTS_AND_UP,
+    "GET /reporting/satisfaction": FIGURES_AND_ASSESSOR,
     "GET /reporting/figure-cases": AGENTS_AND_UP,
-    "GET /reporting/assessment": AGENTS_AND_UP,
-    "GET /reporting/monthly-reports/{month}": AGENTS_AND_UP,
+    "GET /reporting/assessment": FIGURES_AND_ASSESSOR,
+    "GET /reporting/monthly-reports/{month}": FIGURES_AND_ASSESSOR,
     "GET /reporting/monthly-reports/{month}/upward": SUPERVISION,  # the office's report to 市行政审批和政务服务局
+    # -- third-party evaluation (seed 三(八)): the assessor's sample and its reports -----------------------------
+    "GET /reporting/third-party-sample": only("supervisor", "admin", "third_party"),
+    "POST /supervision/third-party-reports": only("supervisor", "third_party", note="the office keys in a paper report"),
+    "GET /supervision/third-party-reports": only("supervisor", "admin", "third_party"),
     # -- integration: webhook subscriptions and their delivery log (admin) ---------------------------------------
     "POST /integration/subscriptions": ADMIN,
     "GET /integration/subscriptions": ADMIN,
@@ -208,7 +218,7 @@ POLICY: dict[str, Rule] = {
 KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 # The forms as DOCX: the same checks of who may fetch them, without a LibreOffice print per call (test_forms.py prints).
-QUERIES = {"/evaluation/ratings/export": {"code_list": "haochaping"},
+QUERIES = {"/evaluation/ratings/export": {"code_list": "haochaping"}, "/evaluation/upward/export": {"month": "2026-09"},
            "/reporting/cases/{case_id}/forms/{form}": {"format": "docx"}, "/reporting/forms/{form}": {"format": "docx"},
            "/reporting/monthly-reports/{month}/upward": {"format": "docx"}}
 

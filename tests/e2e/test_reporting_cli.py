@@ -48,6 +48,44 @@ def test_rebuild_reproduces_the_live_read_models(api_factory, data_dir, clock, c
         assert api.get(f"/reporting/cases/{case_id}", "supervisor").json() == view
 
 
+def test_an_interrupted_rebuild_resumes_where_it_stopped(api_factory, data_dir, clock, capsys, monkeypatch):
+    from services.reporting import rebuild as rebuilding
+
+    with api_factory() as api:
+        case_id = open_case(api, items=[2, 24])
+        for action in ("file", "accept", "approve"):
+            assert api.post(f"/coordination/cases/{case_id}/items/2/actions", "dept_fgw", json={"action": action}).status_code == 200
+        api.settle()
+    live = dump(data_dir)
+    read_log, calls = rebuilding.read_log, []
+
+    def interrupted_read_log(app, service, after, limit):  # noqa: ANN001, ANN202 - Ctrl-C in coordination's log
+        calls.append((service, after))
+        if service == "coordination" and after > 0:
+            raise KeyboardInterrupt
+        return read_log(app, service, after, 2)
+
+    monkeypatch.setattr(rebuilding, "read_log", interrupted_read_log)
+    assert main(["rebuild", "--data-dir", str(data_dir)]) == 130
+    assert "将从中断处继续" in capsys.readouterr().err
+    partial = dump(data_dir)
+    assert 0 < len(partial["events"]) < len(live["events"])
+
+    calls.clear()
+    monkeypatch.setattr(rebuilding, "read_log", lambda app, service, after, limit: calls.append((service, after))
+                        or read_log(app, service, after, limit))
+    assert main(["rebuild", "--data-dir", str(data_dir)]) == 0
+    captured = capsys.readouterr()
+    assert "从中断处继续" in captured.out and "读模型已重建（续建）" in captured.out
+    assert "重建读模型" in captured.err and "事件/s" in captured.err  # the progress bar: its rate
+    intake_end = max(e["position"] for e in live["events"] if e["service"] == "intake")
+    assert calls[0] == ("intake", intake_end) and calls[1][0] == "coordination" and calls[1][1] > 0  # not from 0
+    assert dump(data_dir) == live
+
+    assert main(["rebuild", "--data-dir", str(data_dir)]) == 0  # finished: the next rebuild starts over
+    assert "续建" not in capsys.readouterr().out and dump(data_dir) == live
+
+
 def test_report_monthly_writes_the_workbook_and_says_where(api_factory, data_dir, capsys):
     with api_factory() as api:
         open_case(api, items=[2])

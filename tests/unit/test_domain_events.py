@@ -17,7 +17,7 @@ from shared.contracts import all_contracts
 from services.coordination.domain import Case
 from services.evaluation.domain import CaseEvaluation, FollowUpDraw
 from services.evaluation.rectification import Rectification
-from services.evaluation.supervision import Complaint, MonthlySubmission, SubmissionLateFlag, SubmissionReminder
+from services.evaluation.supervision import Complaint, MonthlySubmission, SubmissionLateFlag, SubmissionReminder, ThirdPartyReport
 from services.coordination.calendar_changes import CalendarOverride
 from services.coordination.register import AgentRegisterChange
 from services.evaluation.calendar_adoption import CalendarAdoption
@@ -28,7 +28,7 @@ META = {"case_id": "BN1", "actor": {"username": "window_agent", "role": "window_
         "on_behalf_of": None, "channel": None, "occurred_at": "2026-09-21T09:00:00+08:00"}
 AGGREGATES = {"intake": [IntakeApplication], "coordination": [Case, AgentRegisterChange, CalendarOverride],
               "evaluation": [CaseEvaluation, FollowUpDraw, Rectification, CalendarAdoption, Complaint,
-                             MonthlySubmission, SubmissionReminder, SubmissionLateFlag]}
+                             MonthlySubmission, SubmissionReminder, SubmissionLateFlag, ThirdPartyReport]}
 
 
 def test_every_contract_is_the_field_list_of_exactly_one_event_class_with_its_stored_topic():

@@ -49,3 +49,29 @@ def test_the_draw_is_reproducible_from_seed_and_sorted_inputs():
     assert len(first) == 8 and first == sorted(first) and set(first) <= set(inputs)
     assert first == sorted(random.Random(20261128).sample(sorted(inputs), 8))
     assert draw_sample(inputs, 0.2, seed=7) != first
+
+
+def test_every_rating_channel_has_an_interface_code_and_the_record_masks_the_rater():
+    from typing import get_args
+
+    from shared import haochaping
+    from shared.contracts.evaluation import RatingChannel
+    from shared.reference import load_catalog
+
+    assert set(haochaping.CHANNEL_CODES) == set(get_args(RatingChannel))
+    assert set(haochaping.CHANNEL_CODES.values()) <= set(haochaping.CHANNEL_CODE_LABELS)
+    case = {"case_id": "BN-1", "service_point": "district", "project": {"name": "P"},
+            "items": [{"item_no": 7, "department": "zrzy"}, {"item_no": 2, "department": "fgw"}],
+            "outcome": "terminated", "concluded_on": "2026-09-20"}
+    rater = {"kind": "recorded_by_agent", "name": "张三丰", "phone": "13912345678", "enterprise": "91150303MA0N123401"}
+    rating = {"rating_no": 3, "level": "very_dissatisfied", "channel": "written", "comment": "身份证150303198506121235",
+              "rater": rater, "real_name": True, "follow_up": False, "defaulted": False, "bad": True,
+              "rated_on": "2026-09-21", "rated_at": "2026-09-21T01:02:03+00:00", "signed_on": "2026-09-20"}
+    options = haochaping.Options("k" * 32, "150303", {})
+    r = haochaping.record(case, rating, catalog=load_catalog(), options=options)
+    assert r["evaluateId"] == "BN-1-P3" and r["alternate"] == 1 and r["pf"] == 5 and r["proStatus"] == 2
+    assert r["taskCode"] == "150303BNB002;150303BNB007" and r["deptCode"] == "zwfw"
+    assert r["assessTime"] == "2026-09-21 09:02:03" and r["userName"] == "张**" and r["isKeyedIn"] == 1
+    assert "150303198506121235" not in r["writingEvaluation"] and "13912345678" not in str(r)
+    assert r["userId"] == haochaping.record(case, {**rating, "rating_no": 4}, catalog=load_catalog(), options=options)["userId"]
+    assert r["userId"] != haochaping.record(case, rating, catalog=load_catalog(), options=haochaping.Options("x" * 32, "150303", {}))["userId"]

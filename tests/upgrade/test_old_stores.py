@@ -33,6 +33,7 @@ COMPUTED_SINCE = {
     # submissions in the monthly report (none in an old store)
     "complaints", "complaints_received", "complaints_replied", "complaints_overdue", "submissions",
     "delegation_agrees",  # coordination's case: the 委托书 in force signed for today's case agent (after 0.2.0)
+    "third_party",  # the scorecard: third-party assessors' reports beside it (after 0.2.0; none in an old store)
 }
 
 

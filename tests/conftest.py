@@ -49,10 +49,16 @@ def settings(data_dir: Path) -> Settings:
 DISTRIBUTED = os.environ.get("BANGNIN_TEST_RUNTIME") == "distributed"
 
 
-# Modules about the HTTP edge of one service (its validation, bounds, refusals and the intake rules): the same
-# FastAPI code answers in both runtimes, so the distributed run (a fresh deployment of seven processes per test)
-# does not repeat them; it keeps every flow that crosses processes, stores or the broker.
-EDGE_ONLY = ("test_intake.py", "test_input_bounds.py", "test_edge_http.py", "test_login_security.py")
+# Modules the distributed run does not repeat: the HTTP edge of one service (its validation, bounds, refusals,
+# idempotency keys, the intake rules, masking), what is computed or rendered from a case document once it is read
+# (the monthly figures, the printed report, the pages of the office and the admin), and adapters that
+# tests/distributed and the MongoDB runs of tests/unit check directly (the hash chain on PostgreSQL, the case
+# index on MongoDB).  The same code answers in both runtimes; a fresh deployment of seven processes per test
+# costs about 12 s, so the distributed run keeps every flow that crosses processes, stores or the broker.
+EDGE_ONLY = ("test_intake.py", "test_input_bounds.py", "test_edge_http.py", "test_login_security.py",
+             "test_evaluation_keyed_ratings.py", "test_field_visibility.py", "test_signed_texts.py", "test_version.py",
+             "test_materials_list.py", "test_reporting_month.py", "test_upward_report.py", "test_web_office_pages.py",
+             "test_web_supervision.py", "test_record.py", "test_case_search.py")
 
 
 def pytest_collection_modifyitems(config, items):

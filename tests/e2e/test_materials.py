@@ -91,6 +91,7 @@ def test_upload_a_second_version_list_and_download_byte_for_byte(api, case_id):
     assert listed(api, case_id, "applicant")[v1["material_id"]]["downloads"] == 2
 
 
+@pytest.mark.skipif(DISTRIBUTED, reason="the type told from the bytes is the intake edge's own code in both runtimes")
 @pytest.mark.parametrize("build, name, mime", [
     (files.pdf, "申请书.pdf", "application/pdf"),
     (files.ofd, "营业执照.ofd", "application/ofd"),

@@ -43,7 +43,7 @@ async def test_rows_and_views_are_stored_as_the_port_describes(database):
     projector = Projector(store)
     for e in history():
         assert await asyncio.to_thread(projector.handle, e)
-    assert set(await db.list_collection_names()) == {"events", "doc_cases"}
+    assert set(await db.list_collection_names()) == {"events", "doc_cases", "case_index"}
     rows = await db["events"].find({}, {"_id": 1, "event_id": 1}).to_list()
     assert sorted(r["_id"] for r in rows) == sorted(r["event_id"] for r in rows) == sorted(e.event_id for e in history())
     indexes = await db["events"].index_information()
@@ -53,6 +53,10 @@ async def test_rows_and_views_are_stored_as_the_port_describes(database):
     assert (("subject", 1), ("sort_key", 1)) in keys
     [case] = await db["doc_cases"].find({}).to_list()
     assert case["_id"] == "BN1" and case["event_count"] == 6  # the agent register is not a case document
+    [row] = await db["case_index"].find({}).to_list()  # the case list's row, written with the document
+    assert row["_id"] == "BN1" and row["status"] == case["status"] and row["submitted_at"] == case["submitted_at"]
+    index_keys = {tuple(spec["key"]) for spec in (await db["case_index"].index_information()).values()}
+    assert (("submitted_at", -1), ("_id", -1)) in index_keys
 
 
 async def test_readers_do_not_see_a_unit_before_it_commits(database):

@@ -49,7 +49,6 @@ class _Case:
     """One case's drawn path: everything its three services' events are made from."""
 
     n: int
-    rng: random.Random
     case_id: str
     point: str
     agent: dict
@@ -93,7 +92,7 @@ class History:
         opened = self.workdays[min(len(self.workdays) - 1, n * len(self.workdays) // max(self.cases, 1))]
         departments = rng.sample(sorted(self.by_department), k=rng.randint(2, min(6, len(self.by_department))))
         items = sorted((rng.choice(self.by_department[d]) for d in departments), key=lambda i: i.item_no)
-        return _Case(n=n, rng=rng, case_id=f"BN{YEAR}{n:08d}", point=point,
+        return _Case(n=n, case_id=f"BN{YEAR}{n:08d}", point=point,
                      agent={"username": username, "name": name, "department": department},
                      channel=rng.choice(CHANNELS[point]), opened=opened, items=items)
 
@@ -124,14 +123,6 @@ class History:
 
     # -- the events of each service ---------------------------------------------------------------
 
-    @staticmethod
-    def _maker(service: str, case: _Case):
-        """Drafts of the service's events: (when, type, payload through its contract, actor)."""
-        def make(type_: str, payload: dict, on: dt.date, actor: Actor, minute: int = 0) -> tuple:
-            at = datetime(on.year, on.month, on.day, 9, 0, tzinfo=CHINA) + timedelta(minutes=minute)
-            return at, type_, published(type_, payload), actor
-        return make
-
     def _agent_actor(self, case: _Case) -> Actor:
         from shared.contracts.envelope import SERVICE_POINT_ROLE
 
@@ -139,7 +130,6 @@ class History:
                      department=case.agent["department"])
 
     def _intake(self, case: _Case) -> Iterator[tuple]:
-        make = self._maker("intake", case)
         body = application_body(channel=case.channel)
         project = {**body["project"], "name": f"项目{case.n}", "in_industrial_park": case.point == "park"}
         numbers = [i.item_no for i in case.items]
@@ -147,17 +137,17 @@ class History:
                                 enterprise=case.applicant["credit_code"])
         agent = self._agent_actor(case)
         day = self._before(case.opened)
-        yield make("intake.ApplicationSubmitted", {
+        yield _draft("intake.ApplicationSubmitted", {
             "case_id": case.case_id, "channel": case.channel, "service_point": case.point,
             "routing_reason": "工业园区内项目" if case.point == "park" else "区本级项目", "applicant": case.applicant,
             "unit": body["unit"], "project": project, "items": numbers, "catalog_version": self.catalog.version},
             day, applicant_actor)
         delegation = delegation_body(numbers)
-        yield make("intake.DelegationSigned", {**delegation, "delegation_no": 1, "item_count": len(numbers)},
+        yield _draft("intake.DelegationSigned", {**delegation, "delegation_no": 1, "item_count": len(numbers)},
                    case.opened, agent, 1)
-        yield make("intake.CommitmentSigned", {"signed_by": body["unit"]["handler"],
+        yield _draft("intake.CommitmentSigned", {"signed_by": body["unit"]["handler"],
                                                "obligations": list(COMMITMENT_OBLIGATIONS)}, case.opened, agent, 2)
-        yield make("intake.ApplicationAccepted", {
+        yield _draft("intake.ApplicationAccepted", {
             "case_id": case.case_id, "service_point": case.point, "case_agent": case.agent, "items": numbers,
             "delegation_no": 1, "delegated_agent": delegation["agent"]["name"], "unit": body["unit"],
             "project": project, "applicant": case.applicant, "channel": case.channel}, case.opened, agent, 3)
@@ -169,12 +159,11 @@ class History:
         return previous if previous.year == YEAR else day
 
     def _coordination(self, case: _Case) -> Iterator[tuple]:
-        make = self._maker("coordination", case)
         rng = random.Random(case.n * 104729 + 3)
         agent = self._agent_actor(case)
         year_end = dt.date(YEAR, 12, 31)
         project = {"name": f"项目{case.n}", "code": application_body()["project"]["code"]}
-        yield make("coordination.CaseOpened", {
+        yield _draft("coordination.CaseOpened", {
             "case_id": case.case_id, "service_point": case.point, "opened_on": case.opened.isoformat(),
             "case_agent": case.agent, "applicant": case.applicant,
             "project": {**project, "is_key_project": rng.random() < 0.2, "in_industrial_park": case.point == "park",
@@ -195,7 +184,7 @@ class History:
 
             def step(action: str, to: str, on: dt.date, **extra) -> tuple:
                 before, state["status"] = state["status"], to
-                return make("coordination.ItemStateChanged", {
+                return _draft("coordination.ItemStateChanged", {
                     "case_id": case.case_id, "item_no": i.item_no, "department": i.department, "action": action,
                     "from_status": before, "to_status": to, "on_date": on.isoformat(), **extra}, on, dept, 10)
 
@@ -235,12 +224,12 @@ class History:
             late = rng.random() < 0.09
             finish = self.add(due, rng.randint(1, 4)) if late else self.add(accepted, max(1, i.promised_days * 3 // 5) + paused)
             if late and self.add(due, -2) <= year_end:
-                yield make("coordination.ItemDeadlineWarned", {
+                yield _draft("coordination.ItemDeadlineWarned", {
                     "case_id": case.case_id, "item_no": i.item_no, "department": i.department,
                     "due_date": due.isoformat(), "checked_on": self.add(due, -2).isoformat()}, self.add(due, -2),
                     SYSTEM, 20)
             if late and self.add(due, 1) <= year_end:
-                yield make("coordination.ItemOverdue", {
+                yield _draft("coordination.ItemOverdue", {
                     "case_id": case.case_id, "item_no": i.item_no, "department": i.department,
                     "due_date": due.isoformat(), "checked_on": self.add(due, 1).isoformat()}, self.add(due, 1),
                     SYSTEM, 21)
@@ -260,7 +249,7 @@ class History:
             on = self.add(case.opened, rng.randint(3, 15))
             if on <= year_end:
                 self._ends[case.n] = ("terminated", on, [(e["item_no"], e["department"]) for e in ended])
-                yield make("coordination.CaseTerminated", {
+                yield _draft("coordination.CaseTerminated", {
                     **common, "terminated_on": on.isoformat(), "reason": "项目单位决定暂缓建设", "reason_code": "applicant_request",
                     "items": [{"item_no": e["item_no"], "department": e["department"], "status": e["status"]} for e in ended],
                     "proposed_on": on.isoformat(), "proposed_by": "applicant",
@@ -269,7 +258,7 @@ class History:
             on = self.add(max(dt.date.fromisoformat(c["concluded_on"]) for c in concluded), 1)
             if on <= year_end:
                 self._ends[case.n] = ("completed", on, [(c["item_no"], c["department"]) for c in concluded])
-                yield make("coordination.CaseCompleted", {
+                yield _draft("coordination.CaseCompleted", {
                     **common, "completed_on": on.isoformat(), "materials_returned": True, "items": concluded,
                     "proposed_on": on.isoformat(), "returned_materials": ["批文及证照原件"],
                     "confirmation": {"side": "applicant", "way": "online", "confirmed_on": on.isoformat()}},
@@ -277,15 +266,14 @@ class History:
 
     def _evaluation(self, case: _Case) -> Iterator[tuple]:
         """Evaluation's events come after coordination's (how the case ended is what coordination recorded)."""
-        make = self._maker("evaluation", case)
         concluded = self._ends.pop(case.n)
         registered = {"case_id": case.case_id, "applicant": case.applicant, "service_point": case.point,
                       "case_agent": case.agent, "project": {"name": f"项目{case.n}"}}
-        yield make("evaluation.CaseRegistered", registered, case.opened, SYSTEM, 5)
+        yield _draft("evaluation.CaseRegistered", registered, case.opened, SYSTEM, 5)
         if concluded is None:
             return
         outcome, on, departments = concluded
-        yield make("evaluation.RatingInvited", {
+        yield _draft("evaluation.RatingInvited", {
             **registered, "outcome": outcome, "concluded_on": on.isoformat(),
             "items": [{"item_no": no, "department": d} for no, d in departments]}, on, SYSTEM, 40)
         rng = random.Random(case.n * 15485863 + 11)
@@ -301,7 +289,7 @@ class History:
         rater = ({"kind": "system"} if defaulted else
                  {"kind": "applicant_account", "username": f"ent{case.n % 3000}",
                   "enterprise": case.applicant["credit_code"]})
-        yield make("evaluation.RatingGiven", {
+        yield _draft("evaluation.RatingGiven", {
             "case_id": case.case_id, "rating_no": 1, "level": level,
             "channel": None if defaulted else rng.choice(RATING_CHANNELS), "rater": rater, "real_name": real_name,
             "follow_up": False, "defaulted": defaulted, "rated_on": rated.isoformat(), "bad": bad,
@@ -311,7 +299,7 @@ class History:
         rectification = f"{case.case_id}-R1"
         due = self.add(rated, 5)
         department = departments[0][1] if departments else case.agent["department"]
-        yield make("evaluation.RectificationOpened", {
+        yield _draft("evaluation.RectificationOpened", {
             "rectification_id": rectification, "case_id": case.case_id, "rating_no": 1, "level": level,
             "real_name": real_name, "opened_on": rated.isoformat(), "due_date": due.isoformat(),
             "due_date_estimated": False, "workdays": 5, "service_point": case.point, "department": department,
@@ -322,10 +310,16 @@ class History:
             day = self.add(day, rng.randint(0, 3))
             if day.year != YEAR:
                 return
-            yield make("evaluation.RectificationStateChanged", {
+            yield _draft("evaluation.RectificationStateChanged", {
                 "rectification_id": rectification, "case_id": case.case_id, "action": action, "from_state": before,
                 "to_state": after, "note": None if action == "close" else "已核实并整改", "on_date": day.isoformat(),
                 "late": day > due}, day, SUPERVISOR, 52 + k)
+
+
+def _draft(type_: str, payload: dict, on: dt.date, actor: Actor, minute: int = 0) -> tuple:
+    """A draft of one event: (when, type, payload through its contract, actor); :meth:`History.batches` numbers it."""
+    at = datetime(on.year, on.month, on.day, 9, 0, tzinfo=CHINA) + timedelta(minutes=minute)
+    return at, type_, published(type_, payload), actor
 
 
 SYSTEM = Actor(username="system", role=Role.system, name="系统")

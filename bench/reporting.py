@@ -125,19 +125,29 @@ def projection_rate(folder: Path, cases: int) -> tuple[int, float]:
     return count, seconds
 
 
-def bare_insert_rate(folder: Path, cases: int) -> tuple[int, float]:
-    """The same rows into the same kind of table, one transaction per batch: SQLite alone."""
-    import json
-
-    db = sqlite3.connect(folder / "bare.sqlite", isolation_level=None)
+def bare_table(path: Path) -> tuple[sqlite3.Connection, str]:
+    """The read store's kind of events table, alone (no index, no document), and its INSERT."""
+    db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute(f"CREATE TABLE events ({', '.join(COLUMNS)})")
-    sql = f"INSERT INTO events VALUES ({', '.join('?' * len(COLUMNS))})"
+    return db, f"INSERT INTO events VALUES ({', '.join('?' * len(COLUMNS))})"
+
+
+def bare_rows(batch: list[IntegrationEvent]) -> list[tuple]:
+    """The rows the read store would write for these events, as plain SQLite values."""
+    import json
+
+    return [tuple(json.dumps(r[c], ensure_ascii=False) if c in ("actor", "payload") else r[c] for c in COLUMNS)
+            for r in map(event_row, batch)]
+
+
+def bare_insert_rate(folder: Path, cases: int) -> tuple[int, float]:
+    """The same rows into the same kind of table, one transaction per batch: SQLite alone."""
+    db, sql = bare_table(folder / "bare.sqlite")
     count, seconds = 0, 0.0
     for batch in history_batches(cases):
-        rows = [tuple(json.dumps(r[c], ensure_ascii=False) if c in ("actor", "payload") else r[c] for c in COLUMNS)
-                for r in map(event_row, batch)]
+        rows = bare_rows(batch)
         started = time.perf_counter()
         db.execute("BEGIN")
         db.executemany(sql, rows)

@@ -17,7 +17,6 @@ import json
 from pathlib import Path
 import random
 import resource
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from typing import Callable
 
 from bench import FULL, Report, Sizes, expect, rate
 from bench.history import YEAR, History
+from bench.reporting import bare_rows, bare_table
 
 # Each query: how the reporting pages ask it (the supervisor's account), given a case id to look at.
 QUERIES: dict[str, Callable[[str], str]] = {
@@ -47,24 +47,6 @@ def _p95(timings: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def _bare_table(path: Path) -> tuple[sqlite3.Connection, str]:
-    from services.reporting.sqlite_store import COLUMNS
-
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute(f"CREATE TABLE events ({', '.join(COLUMNS)})")
-    return db, f"INSERT INTO events VALUES ({', '.join('?' * len(COLUMNS))})"
-
-
-def _bare_rows(batch) -> list[tuple]:
-    from services.reporting.events import event_row
-    from services.reporting.sqlite_store import COLUMNS
-
-    return [tuple(json.dumps(r[c], ensure_ascii=False) if c in ("actor", "payload") else r[c] for c in COLUMNS)
-            for r in map(event_row, batch)]
-
-
 def measure(cases: int, folder: Path, runs: int = RUNS, budget: float = BUDGET_SECONDS) -> dict:
     """One N: build, rebuild rate beside bare inserts, then every query's timings."""
     from shared.clock import CHINA, ManualClock
@@ -73,7 +55,7 @@ def measure(cases: int, folder: Path, runs: int = RUNS, budget: float = BUDGET_S
 
     history = History(cases)
     settings = Settings(data_dir=folder / "app", relay_poll_seconds=0.05)
-    bare, insert = _bare_table(folder / "bare.sqlite")
+    bare, insert = bare_table(folder / "bare.sqlite")
     projected_s = bare_s = 0.0
     with start_app(settings, ManualClock(dt.datetime(YEAR + 1, 1, 11, 9, 0, tzinfo=CHINA))) as api:
         projector = api.runtime.services.reporting.projector
@@ -81,7 +63,7 @@ def measure(cases: int, folder: Path, runs: int = RUNS, budget: float = BUDGET_S
             started = time.perf_counter()
             projector.handle_many(batch)
             projected_s += time.perf_counter() - started
-            rows = _bare_rows(batch)
+            rows = bare_rows(batch)
             started = time.perf_counter()
             bare.execute("BEGIN")
             bare.executemany(insert, rows)

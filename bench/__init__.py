@@ -11,13 +11,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 import os
 from pathlib import Path
-import socket
 import subprocess
 import sys
 import time
 from typing import Iterator
 
 import httpx
+
+from deploy.servers import free_port
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,6 @@ def expect(condition: bool, message: str) -> None:
 
 def rate(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else float("inf")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

@@ -24,7 +24,7 @@ import uuid
 
 import httpx
 
-from deploy.servers import SecantusMongo, ServerUnavailable, TansuBroker, create_database, drop_database, free_port
+from deploy.servers import SecantusMongo, ServerUnavailable, TansuBroker, create_database, drop_database, free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,7 +67,7 @@ class Deployment:
         self.name = name or f"bangnin_{uuid.uuid4().hex[:10]}"
         self.workdir = cluster.workdir / self.name
         self.dsn = create_database(self.name)
-        self.ports = {svc: free_port() for svc in self.services}
+        self.ports = dict(zip(self.services, free_ports(len(self.services)), strict=True))
         self.processes: dict[str, subprocess.Popen] = {}
         from eventsourcing.cipher import AESCipher
 
@@ -126,7 +126,7 @@ class Deployment:
     def _spawn(self, svc: str) -> None:
         data_dir = self.workdir / svc
         data_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.workdir / f"{svc}.log", "ab")
+        log = open(self.log(svc), "ab")
         command = [sys.executable, "-m", "services.cli", "serve", svc, "--host", "127.0.0.1",
                    "--port", str(self.ports[svc]), "--data-dir", str(data_dir)]
         self.processes[svc] = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **self.env}, stdout=log,
@@ -138,14 +138,24 @@ class Deployment:
         while time.monotonic() < deadline:
             process = self.processes[svc]
             if process.poll() is not None:
-                raise RuntimeError(f"{svc} exited ({process.returncode}); see {self.workdir / f'{svc}.log'}")
+                raise RuntimeError(f"{svc} exited ({process.returncode}); the end of {self.log(svc)}:\n"
+                                   + self.log_tail(svc))
             try:
                 if httpx.get(self.url(svc) + "/healthz", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise TimeoutError(f"{svc} not healthy after {timeout}s; see {self.workdir / f'{svc}.log'}")
+        raise TimeoutError(f"{svc} not healthy after {timeout}s; the end of {self.log(svc)}:\n" + self.log_tail(svc))
+
+    def log(self, svc: str) -> Path:
+        return self.workdir / f"{svc}.log"
+
+    def log_tail(self, svc: str, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log(svc).read_text(errors="replace").splitlines()[-lines:])
+        except OSError as exc:
+            return f"({exc})"
 
     def kill(self, svc: str, sig: int = signal.SIGKILL) -> None:
         process = self.processes.pop(svc)

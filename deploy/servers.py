@@ -25,10 +25,37 @@ class ServerUnavailable(RuntimeError):
     pass
 
 
+# Listening ports come from below the kernel's ephemeral range (32768–60999 by default), which outgoing
+# connections draw their source ports from: a port picked by binding to 0 and released could be taken by one
+# of the many connections a starting deployment opens before its server binds it (a process exiting with
+# EADDRINUSE), and two picks in a row could even return the same port (one server answering for two).
+LISTEN_PORTS = range(20000, 32768)
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct loopback ports, each free when picked (held until all are picked)."""
+    import random
+
+    held: list[socket.socket] = []
+    try:
+        for port in random.sample(LISTEN_PORTS, len(LISTEN_PORTS)):
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                s.close()
+                continue
+            held.append(s)
+            if len(held) == count:
+                return [h.getsockname()[1] for h in held]
+        raise ServerUnavailable(f"no {count} free ports in {LISTEN_PORTS.start}–{LISTEN_PORTS.stop - 1}")
+    finally:
+        for h in held:
+            h.close()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 import shutil
-import socket
 import threading
 import time
 from urllib.parse import urlparse
@@ -18,6 +17,7 @@ import pytest
 
 from shared.clock import CHINA, ManualClock
 from shared.settings import Settings
+from deploy.servers import free_port
 from tests.conftest import DISTRIBUTED, server_missing
 
 CHROMIUM = next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)
@@ -27,12 +27,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath) and DISTRIBUTED:
             item.add_marker(pytest.mark.skip(reason="the browser tests run against the embedded server"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -73,7 +67,7 @@ def server(tmp_path_factory, web_clock):
     from services.app import create_app
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("web") / "data", relay_poll_seconds=0.05)
-    with Server(create_app(settings, web_clock), _free_port()) as running:
+    with Server(create_app(settings, web_clock), free_port()) as running:
         yield running
 
 

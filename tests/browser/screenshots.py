@@ -10,7 +10,8 @@ import tempfile
 
 from shared.clock import CHINA, ManualClock
 from shared.settings import Settings
-from tests.browser.conftest import CHROMIUM, Offsite, Server, _free_port, login
+from deploy.servers import free_port
+from tests.browser.conftest import CHROMIUM, Offsite, Server, login
 from tests.browser.flow import park_case_terminated, whole_case
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -35,7 +36,7 @@ def main() -> int:
         page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
         taken.append(name)
 
-    with Server(create_app(settings, clock), _free_port()) as server, sync_playwright() as p:
+    with Server(create_app(settings, clock), free_port()) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-dev-shm-usage"])
         contexts, guards = [], []
 
@@ -81,7 +82,7 @@ def office_shots(browser, open_page_for, shot) -> None:  # noqa: ANN001
     clock = ManualClock(datetime(2026, 11, 2, 8, 0, tzinfo=CHINA))
     settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="bangnin-office-shots-")) / "data",
                         relay_poll_seconds=0.05, default_rating_after_days=7)
-    with Server(create_app(settings, clock), _free_port()) as server:
+    with Server(create_app(settings, clock), free_port()) as server:
         api = flow.generated_month(server, clock)
         flow.some_complaints(api)
 

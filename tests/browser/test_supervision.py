@@ -13,7 +13,8 @@ import pytest
 
 from shared.clock import CHINA, ManualClock
 from shared.settings import Settings
-from tests.browser.conftest import Server, _free_port
+from deploy.servers import free_port
+from tests.browser.conftest import Server
 from tests.browser.supervision_flow import (
     calendar_change, case_before_and_after_completion, dashboard, follow_up_draw, generated_month, monthly_report,
     monthly_submission, office_reference_pages, rectification_to_closure,
@@ -31,7 +32,7 @@ def server(tmp_path_factory, web_clock):
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("office") / "data", relay_poll_seconds=0.05,
                         default_rating_after_days=7)
-    with Server(create_app(settings, web_clock), _free_port()) as running:
+    with Server(create_app(settings, web_clock), free_port()) as running:
         yield running
 
 

@@ -120,13 +120,18 @@ class RemoteRuntime:
                 return False
         return True
 
-    def settle(self, timeout: float = 60.0) -> None:
+    def settle(self, timeout: float = 120.0) -> None:
+        """Until every relay has published its head and every consumer group has no lag, twice in a row.
+
+        Generous: a consumer restarted after a kill can wait out a group rebalance on the broker. On a timeout
+        the message holds what each process last logged (warnings and errors), which is the reason."""
         deadline = time.monotonic() + timeout
         quiet = 0
         while quiet < 2:
             quiet = quiet + 1 if self.idle() else 0
             if time.monotonic() > deadline:
-                raise TimeoutError(f"not settled: {self.progress()}")
+                logs = "\n".join(f"--- {svc}.log\n{self.deployment.log_tail(svc)}" for svc in self.deployment.processes)
+                raise TimeoutError(f"not settled after {timeout}s: {self.progress()}\n{logs}")
             time.sleep(0.02)
 
     def run_scheduled(self) -> None:

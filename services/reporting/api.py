@@ -13,6 +13,7 @@ from shared.clock import CHINA, today
 from shared.contracts import Role
 from shared.contracts.evaluation import RatingChannel
 from shared.errors import Invalid, NotFound, Unavailable
+from shared.gc_pause import without_gc
 from shared.masking import SEES_PERSONAL_DATA, mask_value
 from shared.reference import load_catalog
 from shared.reference.register import effective_assignees
@@ -213,6 +214,7 @@ def figure_cases_scope(principal: Principal, service: ReportingService, departme
                         "actively_rated、items_concluded、items_on_time；工作量的 workload.<open_cases|open_items|"
                         "near_due_items|past_due_items|concluded_items|concluded_on_time|concluded_late>（各部门合计）；"
                         "考核的 assessment.<部门代码>.<handled_items|overdue_items>。筛选与统计接口相同。")
+@without_gc
 def get_figure_cases(request: Request,
                      figure: str = Query(default="ratings", min_length=1, max_length=100, description="指标名（见说明），缺省为 ratings 首次评价"),
                      department: str | None = Query(default=None),
@@ -238,6 +240,7 @@ def get_figure_cases(request: Request,
 
 
 @router.get("/workloads", response_model=WorkloadsRead, summary="部门与代办帮办人员工作量：在办、临期、超期、按时办结")
+@without_gc
 def get_workloads(request: Request, department: str | None = Query(default=None),
                   service_point: ServicePoint | None = SERVICE_POINT, period: str | None = PERIOD,
                   start: date | None = FROM, end: date | None = TO,
@@ -248,6 +251,7 @@ def get_workloads(request: Request, department: str | None = Query(default=None)
 
 
 @router.get("/satisfaction", response_model=SatisfactionRead, summary="好差评统计（口径见 DOMAIN.md；好评是否含基本满意由设置决定）")
+@without_gc
 def get_satisfaction(request: Request, department: str | None = Query(default=None),
                      channel: RatingChannel | None = Query(default=None, description="评价渠道"),
                      service_point: ServicePoint | None = SERVICE_POINT, period: str | None = PERIOD, start: date | None = FROM, end: date | None = TO,
@@ -259,6 +263,7 @@ def get_satisfaction(request: Request, department: str | None = Query(default=No
 
 @router.get("/assessment", response_model=AssessmentRead,
             summary="部门“放管服”考核评分卡（含计分公式），及期间重叠的第三方评估报告的评分（third_party，与本系统评分并列）")
+@without_gc
 def get_assessment(request: Request, department: str | None = Query(default=None),
                    service_point: ServicePoint | None = SERVICE_POINT, period: str | None = PERIOD,
                    start: date | None = FROM, end: date | None = TO,
@@ -274,6 +279,7 @@ def get_assessment(request: Request, department: str | None = Query(default=None
             summary="第三方评估的抽样案件：期间内办结或终止的案件按种子随机抽取，已去除个人信息与企业信息",
             description="同一期间与种子，样本相同（缺省种子由期间导出）。每件只含事项、时限、受理与截止日期、办结日期、"
                         "是否按时、评价等级与渠道、差评整改状态；不含姓名、电话、身份证号、企业名称与代码、意见文字。")
+@without_gc
 def get_third_party_sample(request: Request, period: str | None = PERIOD, start: date | None = FROM,
                            end: date | None = TO,
                            size: int = Query(default=30, ge=1, le=500, description="样本量"),
@@ -288,6 +294,7 @@ def get_third_party_sample(request: Request, period: str | None = PERIOD, start:
                     "评价、差评整改、投诉建议）",
             description="评分卡与 GET /reporting/assessment 同一算法（期间为该自然年）；年度未结束时为截至今日的临时数据。"
                         "人员数据口径见 definitions。领导小组办公室（督查员）与管理员可查看。")
+@without_gc
 def get_annual_assessment(year: str, request: Request,
                           principal: Principal = Depends(require_roles(Role.supervisor, Role.admin))) -> dict:
     service = reporting(request)
@@ -300,6 +307,7 @@ def get_annual_assessment(year: str, request: Request,
 
 @router.get("/monthly-reports/{month}", response_model=MonthlyReportRead, responses=XLSX_RESPONSE,
             summary="月报（JSON；?format=xlsx 工作簿，?format=pdf 报送用 PDF）：次月1日起可生成，15日前报送")
+@without_gc
 def get_monthly(month: str, request: Request, format: Literal["json", "xlsx", "pdf"] = Query(default="json"),
                 department: str | None = Query(default=None),
                 principal: Principal = Depends(require_roles(*ASSESSMENT_READERS))) -> dict | Response:
@@ -334,6 +342,7 @@ def report_month(service: ReportingService, month: str) -> tuple[int, int]:
             description="公文格式：标题、主送机关、总体情况（案件、办结、按时办结率、好评率、差评整改等，与月报 JSON 同一数据）、"
                         "各部门报送的工作进展情况、经验做法、典型案例、报送情况（逾期部门列名）、落款海南区政务服务局与日期。"
                         "全区口径；领导小组办公室（督查员）与管理员可取。月份未结束时注明为临时数据。")
+@without_gc
 def get_upward_report(month: str, request: Request,
                       format: Literal["pdf", "docx"] = Query(default="pdf", description="pdf（默认）或 docx"),
                       principal: Principal = Depends(require_roles(Role.supervisor, Role.admin))) -> Response:

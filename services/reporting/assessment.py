@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from shared.reference import load_catalog
-from services.reporting.figures import Basis, item_open_at, item_past_due, satisfaction
+from services.reporting.figures import Basis, cases_by_department, item_open_at, item_past_due, satisfaction
 from services.reporting.periods import Period
 from services.reporting.supervision import complaint_figures
 
@@ -67,14 +67,16 @@ def scorecard(cases: list[dict], basis: Basis, period: Period = Period(), depart
     codes = ({i.department for i in catalog.items} | {i["department"] for c in cases for i in c["items"]}
              | {c["department"] for c in complaints if c["received_on"] in period})
     rows = []
+    by_department = cases_by_department(cases)
     for code in sorted(codes):
         if department and code != department:
             continue
-        sat = satisfaction(cases, basis, period, department=code)
+        cases_of = by_department.get(code, [])
+        sat = satisfaction(cases_of, basis, period, department=code)
         complaint = complaint_figures(list(complaints), period, ref, department=code)
         indicators = {
             "on_time": sat["on_time_rate"],
-            "overdue": _overdue_control(cases, code, period, ref),
+            "overdue": _overdue_control(cases_of, code, period, ref),
             "satisfaction": sat["good_rate"],
             "rectification": sat["rectification_rate"],
             "follow_up": sat["real_name_follow_up_rate"],
@@ -87,12 +89,12 @@ def scorecard(cases: list[dict], basis: Basis, period: Period = Period(), depart
                      "indicators": indicators, "applicable": sorted(applicable), "score": score, "rank": None,
                      "overdue_items": indicators["overdue"]["overdue_items"],
                      "complaints": complaint["complaints"], "complaints_overdue": complaint["complaints_overdue"],
-                     "notice_breaches": _notice_breaches(cases, code, period),
-                     "deficiency_overdue": sum(item.get("deficiency_overdue_on") in period for case in cases
+                     "notice_breaches": _notice_breaches(cases_of, code, period),
+                     "deficiency_overdue": sum(item.get("deficiency_overdue_on") in period for case in cases_of
                                                for item in case["items"] if item["department"] == code),
                      "commitments_broken": sum((item.get("commitment") or {}).get("result") == "broken"
                                                and item["commitment"]["verified_on"] in period
-                                               for case in cases for item in case["items"] if item["department"] == code)})
+                                               for case in cases_of for item in case["items"] if item["department"] == code)})
     ranked = sorted((r for r in rows if r["score"] is not None), key=lambda r: (-r["score"], r["department"]))
     for rank, row in enumerate(ranked, start=1):
         row["rank"] = rank

@@ -70,6 +70,19 @@ def concluded_items(case: dict, period: Period, department: str | None = None) -
             and (department is None or i["department"] == department)]
 
 
+def cases_by_department(cases: list[dict]) -> dict[str, list[dict]]:
+    """Each department's cases: those whose departments, items or rectifications name it.  Every figure of one
+    department looks at these cases only, so a report of every department computes each from its own (a case
+    is in a handful of departments: the report costs what the cases cost, not departments × cases)."""
+    found: dict[str, list[dict]] = {}
+    for case in cases:
+        codes = set(case["departments"]) | {i["department"] for i in case["items"]}
+        codes.update(d for r in case["rectifications"] for d in r["departments"])
+        for code in codes:
+            found.setdefault(code, []).append(case)
+    return found
+
+
 def item_agents(item: dict) -> list[str]:
     return item["assignees"] or [UNASSIGNED]
 

@@ -11,7 +11,7 @@ from shared.reference import load_catalog
 from services.reporting.assessment import scorecard
 from services.reporting.caseview import CONCLUDED_ITEM
 from services.reporting.figures import (
-    BAD, Basis, first_ratings, item_open_at, item_past_due, rectification_overdue, satisfaction,
+    BAD, Basis, cases_by_department, first_ratings, item_open_at, item_past_due, rectification_overdue, satisfaction,
 )
 from services.reporting.periods import Period, before_or_on, rate
 from services.reporting.supervision import complaint_figures
@@ -99,8 +99,10 @@ def monthly_report(cases: list[dict], basis: Basis, year: int, month: int, depar
     codes = sorted({i.department for i in catalog.items} | {i["department"] for c in cases for i in c["items"]})
     if department:
         codes = [department]
+    by_department = cases_by_department(cases)
     departments = [{"department": code, "department_name": _name(code),
-                    **department_figures(cases, period, month_basis, code, complaints)} for code in codes]
+                    **department_figures(by_department.get(code, []), period, month_basis, code, complaints)}
+                   for code in codes]
     reporting_codes = [department] if department else [d.code for d in catalog.departments]
     return {
         "month": f"{year:04d}-{month:02d}", "period": period.as_dict(),

@@ -41,9 +41,9 @@ class Projector:
     def _project(self, unit: Unit, event: IntegrationEvent) -> bool:
         if unit.seen(event.service, event.position):
             return False
-        if self.sealer is not None:
-            event = self.sealer.seal_event(event)
         row = event_row(event)
+        if self.sealer is not None:
+            row = self.sealer.seal_row(row)
         unit.add_event(row)
         case_id = row["subject"]
         if not is_case(case_id):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-import json
 from pathlib import Path
 import sqlite3
 import threading
 from typing import Iterator
+
+import orjson
 
 from services.reporting.case_index import CASES, INDEXED, UNKNOWN, CaseQuery, index_row
 
@@ -36,29 +37,40 @@ _SELECT = f"SELECT {', '.join(COLUMNS)} FROM events"
 def _row(values: tuple) -> dict:
     row = dict(zip(COLUMNS, values))
     for name in _JSON_COLUMNS:
-        row[name] = json.loads(row[name])
+        row[name] = orjson.loads(row[name])
     return row
 
 
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Compact JSON text, keys sorted (orjson: the standard library's output, several times faster)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
 
 
 class SQLiteUnit:
-    """One transaction; documents are written back once, at commit (a batch touches a case once)."""
+    """One transaction; event rows and documents are written at commit, in one statement each (a batch touches
+    a case many times), and read back before then where a reader needs them (``seen``, ``events_for_case``)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self._docs: dict[tuple[str, str], dict] = {}
+        self._events: list[tuple] = []
+        self._pending: set[tuple[str, int]] = set()
 
     def seen(self, service: str, position: int) -> bool:
-        return self.db.execute("SELECT 1 FROM events WHERE service = ? AND position = ?",
-                               (service, position)).fetchone() is not None
+        return (service, position) in self._pending or self.db.execute(
+            "SELECT 1 FROM events WHERE service = ? AND position = ?", (service, position)).fetchone() is not None
 
     def add_event(self, row: dict) -> None:
-        self.db.execute(_INSERT, tuple(_dumps(row[c]) if c in _JSON_COLUMNS else row[c] for c in COLUMNS))
+        self._events.append(tuple(_dumps(row[c]) if c in _JSON_COLUMNS else row[c] for c in COLUMNS))
+        self._pending.add((row["service"], row["position"]))
+
+    def _write_events(self) -> None:
+        self.db.executemany(_INSERT, self._events)
+        self._events.clear()
+        self._pending.clear()
 
     def events_for_case(self, case_id: str) -> list[dict]:
+        self._write_events()
         rows = self.db.execute(f"{_SELECT} WHERE subject = ? ORDER BY sort_key", (case_id,)).fetchall()
         return [_row(r) for r in rows]
 
@@ -66,12 +78,13 @@ class SQLiteUnit:
         if (collection, key) in self._docs:
             return self._docs[(collection, key)]
         found = self.db.execute("SELECT doc FROM docs WHERE collection = ? AND key = ?", (collection, key)).fetchone()
-        return json.loads(found[0]) if found else None
+        return orjson.loads(found[0]) if found else None
 
     def put(self, collection: str, key: str, doc: dict) -> None:
         self._docs[(collection, key)] = doc
 
     def flush(self) -> None:
+        self._write_events()
         self.db.executemany(
             "INSERT INTO docs (collection, key, doc) VALUES (?, ?, ?) "
             "ON CONFLICT (collection, key) DO UPDATE SET doc = excluded.doc",
@@ -138,7 +151,7 @@ class SQLiteReadStore:
         if db.execute("SELECT 1 FROM case_index LIMIT 1").fetchone() is None:
             with self._lock:
                 db.execute("BEGIN IMMEDIATE")
-                _index(db, [json.loads(d) for (d,) in db.execute("SELECT doc FROM docs WHERE collection = ?", (CASES,))])
+                _index(db, [orjson.loads(d) for (d,) in db.execute("SELECT doc FROM docs WHERE collection = ?", (CASES,))])
                 db.execute("COMMIT")
 
     def _connect(self) -> sqlite3.Connection:
@@ -175,7 +188,7 @@ class SQLiteReadStore:
     def get(self, collection: str, key: str) -> dict | None:
         found = self._reader().execute("SELECT doc FROM docs WHERE collection = ? AND key = ?",
                                        (collection, key)).fetchone()
-        return json.loads(found[0]) if found else None
+        return orjson.loads(found[0]) if found else None
 
     def find(self, collection: str, **equals: object) -> list[dict]:
         sql, args = "SELECT doc FROM docs WHERE collection = ?", [collection]
@@ -184,7 +197,7 @@ class SQLiteReadStore:
                 raise ValueError(f"bad field name {name!r}")
             sql += f" AND json_extract(doc, '$.{name}') = ?"
             args.append(value)
-        return [json.loads(d) for (d,) in self._reader().execute(sql + " ORDER BY key", args)]
+        return [orjson.loads(d) for (d,) in self._reader().execute(sql + " ORDER BY key", args)]
 
     def list_cases(self, query: CaseQuery) -> tuple[int, list[dict]]:
         where, args = _case_where(query)
@@ -196,7 +209,7 @@ class SQLiteReadStore:
         keys = [k for (k,) in db.execute(f"SELECT case_id FROM case_index WHERE {where} "
                                          "ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?",
                                          [*args, query.limit, query.offset])]
-        docs = {key: json.loads(doc) for key, doc in db.execute(
+        docs = {key: orjson.loads(doc) for key, doc in db.execute(
             f"SELECT key, doc FROM docs WHERE collection = ? AND key IN ({', '.join('?' * len(keys))})", [CASES, *keys])}
         return total, [docs[k] for k in keys]
 

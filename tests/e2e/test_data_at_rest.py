@@ -153,3 +153,19 @@ def test_sealing_is_deterministic_and_opens_only_under_its_key() -> None:
     assert one.open(token) == UNIT_PHONE and one.seal(token) == token and one.open("clear") == "clear"
     with pytest.raises(ValueError):
         other.open(token)
+
+
+def test_tokens_are_those_earlier_versions_wrote():
+    """Sealing moved from pycryptodome's AES-SIV to OpenSSL's (``cryptography``): tokens already in stores must
+    open and equal values must keep matching, so the two give the same token for the same key and value."""
+    import base64
+
+    from Crypto.Cipher import AES
+
+    key = bytes(range(64))
+    for value in ("13800000000", "乌海市海南区示范新材料有限公司", "张三 备注：请回电 0473-1234567"):
+        ciphertext, tag = AES.new(key, AES.MODE_SIV).encrypt_and_digest(value.encode())
+        earlier = PREFIX + base64.urlsafe_b64encode(tag + ciphertext).decode().rstrip("=")
+        assert Sealer(key).seal(value) == earlier and Sealer(key).open(earlier) == value
+    with pytest.raises(ValueError):
+        Sealer(key).open(PREFIX + "AAAA")

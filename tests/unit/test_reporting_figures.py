@@ -115,3 +115,30 @@ def test_monthly_schedule_and_status():
 def test_a_month_must_be_yyyy_mm(text):
     with pytest.raises(ValueError, match="YYYY-MM"):
         parse_month(text)
+
+
+def test_each_department_computed_from_its_own_cases_gives_the_figures_of_all_cases(tmp_path, monkeypatch):
+    """The monthly report and the scorecard compute each department from the cases naming it
+    (``cases_by_department``); over a generated year, every figure equals the one computed from every case."""
+    from bench.history import YEAR, History
+    from services.reporting import assessment, monthly
+    from services.reporting.projector import CASES, Projector
+    from services.reporting.sqlite_store import SQLiteReadStore
+
+    store = SQLiteReadStore(tmp_path / "r.sqlite")
+    try:
+        projector = Projector(store)
+        for batch in History(60).batches():
+            projector.handle_many(batch)
+        cases = [c for c in store.find(CASES) if c.get("status")]
+    finally:
+        store.close()
+    on = basis(today=date(YEAR + 1, 1, 11))
+    narrowed = (monthly_report(cases, on, YEAR, 6), scorecard(cases, on, Period.month(YEAR, 6)),
+                scorecard(cases, on))
+    every = {code: cases for code in {i["department"] for c in cases for i in c["items"]}}
+    monkeypatch.setattr(monthly, "cases_by_department", lambda _: every)
+    monkeypatch.setattr(assessment, "cases_by_department", lambda _: every)
+    assert narrowed == (monthly_report(cases, on, YEAR, 6), scorecard(cases, on, Period.month(YEAR, 6)),
+                        scorecard(cases, on))
+    assert len(narrowed[0]["departments"]) > 5 and narrowed[0]["totals"]["items_concluded"] > 0

@@ -200,3 +200,19 @@ def test_calendar_changes_are_in_the_audit_log_and_folded_again_on_start(read_st
 
     restarted = ReportingService(read_store_factory("calendar"), None, CalendarSource.load(), Settings(data_dir=tmp_path))
     assert not restarted.calendar.is_workday(date(2026, 12, 1))  # the same store, opened again: folded on start
+
+
+def test_a_row_is_sealed_as_the_event_it_was_made_from():
+    """The projector seals the stored row (no model copies); the tokens are those sealing the event gives (what
+    Kafka carries), for every event of a generated year: names, phones, notes, on whose behalf."""
+    import os
+
+    from bench.history import History
+    from shared.sealing import PREFIX, Sealer
+
+    sealer = Sealer(os.urandom(64))
+    events = [e for batch in History(3).batches() for e in batch]
+    rows = [sealer.seal_row(event_row(e)) for e in events]
+    assert rows == [event_row(sealer.seal_event(e)) for e in events]
+    assert any(r["actor"]["name"].startswith(PREFIX) for r in rows)
+    assert any(PREFIX in str(r["payload"]) for r in rows)

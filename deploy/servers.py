@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+import random
 import signal
 import socket
 import subprocess
@@ -34,8 +35,6 @@ LISTEN_PORTS = range(20000, 32768)
 
 def free_ports(count: int) -> list[int]:
     """``count`` distinct loopback ports, each free when picked (held until all are picked)."""
-    import random
-
     held: list[socket.socket] = []
     try:
         for port in random.sample(LISTEN_PORTS, len(LISTEN_PORTS)):

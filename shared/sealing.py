@@ -5,7 +5,8 @@ them — integration events on the bus (Kafka's log segments), reporting's read 
 and its ``-wal``; MongoDB) — carries every field its contract marks :data:`shared.types.PERSONAL`
 (身份证号, phones, people's names) or :data:`shared.types.FREE_TEXT` (notes, reasons, comments: people
 write phones and names into them) as a token ``enc1:<base64url(tag + ciphertext)>``: AES-SIV
-(RFC 5297; ``cryptography``, OpenSSL's: 200 times pycryptodome's pure-Python S2V, byte for byte the same tokens) under a key derived by HKDF-SHA256 from the cipher key of personal data.
+(RFC 5297; OpenSSL's, through ``cryptography``: 200 times pycryptodome's pure-Python S2V, byte for byte the
+same tokens) under a key derived by HKDF-SHA256 from the cipher key of personal data.
 AES-SIV is deterministic — the same value gives the same token — so a store can still find equal
 values, and folding sealed events gives exactly the documents sealing the folded documents would.
 
@@ -57,7 +58,7 @@ class Sealer:
         return cls(HKDF(base64.b64decode(cipher_key), 64, salt=b"bangnin", hashmod=SHA256, context=_CONTEXT))
 
     # -- one value ---------------------------------------------------------------------------
-    def seal(self, value: str) -> str:
+    def seal(self, value: str | None) -> str | None:
         if not value or value.startswith(PREFIX):
             return value
         return self._sealed(value)
@@ -96,30 +97,27 @@ class Sealer:
         return transform(payload, self.seal) if transform else payload
 
     def _sealed_fields(self, event_type: str, payload: dict, actor_name: str | None,
-                       on_behalf_of: str | None) -> dict:
+                       on_behalf_of: str | None) -> tuple[dict, str | None, str | None]:
         """What sealing changes in an event: its payload's marked fields, and the envelope's people — the actor's
         name and on whose behalf (a rater's name keyed in by an agent, an enterprise)."""
-        update: dict[str, Any] = {"payload": self.seal_payload(event_type, payload)}
-        if actor_name:
-            update["actor_name"] = self.seal(actor_name)
-        if on_behalf_of:
-            update["on_behalf_of"] = self.seal(on_behalf_of)
-        return update
+        return self.seal_payload(event_type, payload), self.seal(actor_name), self.seal(on_behalf_of)
 
     def seal_event(self, event):  # noqa: ANN001, ANN201 - an IntegrationEvent
         """The event with its personal and free-text fields sealed (see :meth:`_sealed_fields`)."""
-        update = self._sealed_fields(event.type, event.payload, event.actor.name, event.on_behalf_of)
-        if "actor_name" in update:
-            update["actor"] = event.actor.model_copy(update={"name": update.pop("actor_name")})
+        payload, name, on_behalf_of = self._sealed_fields(event.type, event.payload, event.actor.name,
+                                                          event.on_behalf_of)
+        update = {"payload": payload, "on_behalf_of": on_behalf_of}
+        if name:
+            update["actor"] = event.actor.model_copy(update={"name": name})
         return event.model_copy(update=update)
 
     def seal_row(self, row: dict) -> dict:
         """A stored event row (``services.reporting.events.event_row``) sealed as :meth:`seal_event` seals the
         event it was made from — the same fields, the same tokens — without copying models (a rebuild)."""
-        update = self._sealed_fields(row["type"], row["payload"], row["actor"].get("name"), row["on_behalf_of"])
-        if "actor_name" in update:
-            update["actor"] = {**row["actor"], "name": update.pop("actor_name")}
-        return {**row, **update}
+        payload, name, on_behalf_of = self._sealed_fields(row["type"], row["payload"], row["actor"].get("name"),
+                                                          row["on_behalf_of"])
+        actor = {**row["actor"], "name": name} if name else row["actor"]
+        return {**row, "payload": payload, "actor": actor, "on_behalf_of": on_behalf_of}
 
     def open_event(self, event):  # noqa: ANN001, ANN201
         update = {"payload": self.open_all(event.payload), "on_behalf_of": self.open(event.on_behalf_of)}
